@@ -1,0 +1,63 @@
+// `lintel status`: what an installer needs to know about the panel, read straight from its data
+// directory (the host may or may not be running). Reports no password, secret or token.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATABASE_FILE } from '../host/index.js';
+import type { HostConfig } from '../host/config/index.js';
+import { checkModelLayout, modelSearchPath, type ModelLayout } from '../host/speech/model-files.js';
+import { BindingRepo, ProblemsRepo, SettingsRepo, openDatabaseReadOnly, schemaVersion, type SecretCipher } from '../host/store/index.js';
+import { SecretsRepo } from '../host/store/index.js';
+import { LINTEL_VERSION } from '../host/version.js';
+
+export interface StatusReport {
+  dataDir: string;
+  deviceId: string | null;
+  deviceType: string;
+  cloud: { mode: 'sandbox' | 'cloud'; endpoint: string | null; appKey: string | null; appSecretStored: boolean };
+  binding: { state: 'bound' | 'unbound'; house: string | null; communityId: number | null; role: 'resident' | 'property' | null; boundAt: string | null };
+  sip: { number: string; host: string; port: number; group: string; passwordStored: boolean } | null;
+  model: ModelLayout;
+  versions: { lintel: string; node: string; electron: string | null; schema: number };
+  lastError: { code: string; message: string; detail: string; at: string } | null;
+}
+
+/** A cipher that can only say a secret exists: status never opens one. */
+const presenceOnly: SecretCipher = { kind: 'presence-only', seal: () => Buffer.alloc(0), open: () => '' };
+
+export function readStatus(config: HostConfig, env: NodeJS.ProcessEnv = process.env): StatusReport {
+  const file = join(config.dataDir, DATABASE_FILE);
+  const db = existsSync(file) ? openDatabaseReadOnly(file) : null;
+  try {
+    const secrets = db ? new SecretsRepo(db, presenceOnly) : null;
+    const bindingRepo = db && secrets ? new BindingRepo(db, secrets) : null;
+    const binding = bindingRepo?.get();
+    const channel = bindingRepo?.getChannel();
+    const last = db ? new ProblemsRepo(db).last() : undefined;
+    return {
+      dataDir: config.dataDir,
+      deviceId: config.deviceId ?? (db ? new SettingsRepo(db).get('deviceId') ?? null : null),
+      deviceType: config.deviceType,
+      cloud: {
+        mode: config.cloud ? 'cloud' : 'sandbox',
+        endpoint: config.cloud?.endpoint ?? null,
+        appKey: config.cloud?.appKey ?? null,
+        appSecretStored: Boolean(config.cloud?.appSecret) || secrets?.get('appSecret') !== undefined,
+      },
+      binding: {
+        state: binding ? 'bound' : 'unbound',
+        house: binding?.houseName ?? null,
+        communityId: binding?.communityId ?? null,
+        role: binding ? (binding.bindType === 1 ? 'property' : 'resident') : null,
+        boundAt: binding ? new Date(binding.boundAt).toISOString() : null,
+      },
+      sip: channel
+        ? { number: channel.sipNumber, host: channel.sipHost, port: channel.sipPort, group: channel.sipGroupId, passwordStored: secrets?.get('sipPassword') !== undefined }
+        : null,
+      model: checkModelLayout(modelSearchPath(config.dataDir, env)),
+      versions: { lintel: LINTEL_VERSION, node: process.versions.node, electron: process.versions['electron'] ?? null, schema: db ? schemaVersion(db) : 0 },
+      lastError: last ? { ...last, at: new Date(last.at).toISOString() } : null,
+    };
+  } finally {
+    db?.close();
+  }
+}

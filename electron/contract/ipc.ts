@@ -1,0 +1,3 @@
+// Electron IPC channel names. Kept free of imports: the sandboxed preload bundles only this file.
+export const IPC_REQUEST = 'lintel:request';
+export const IPC_EVENT = 'lintel:event';

@@ -1,0 +1,128 @@
+// The host: every service that must outlive a screen reload, behind the contract's HostApi.
+// Runs the same under plain Node and inside Electron's main process.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { HostApi, HostEventName, HostEventPayload, PanelState } from '../contract/index.js';
+import { BindingService, UserFacingError, type BindingTiming } from './binding/index.js';
+import type { HostConfig } from './config/index.js';
+import { createLogger, type Logger } from './log/index.js';
+import { CommunityClient, type PlatformCredentials } from './platform/index.js';
+import { keyFileCipher, openStore, type SecretCipher, type Store } from './store/index.js';
+import { LINTEL_VERSION } from './version.js';
+
+export { UserFacingError };
+
+export interface HostOptions {
+  config: HostConfig;
+  /** Electron passes safeStorage; under Node a key file in the data directory seals secrets. */
+  cipher?: SecretCipher;
+  /** Credentials to use instead of the configured cloud's (the sandbox gives its demo app's). */
+  credentials?: PlatformCredentials;
+  now?: () => number;
+  logger?: Logger;
+  bindingTiming?: Partial<BindingTiming>;
+}
+
+export interface Host {
+  readonly api: HostApi;
+  readonly deviceId: string;
+  state(): PanelState;
+  on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'lintel.sqlite';
+export const KEY_FILE = 'secret.key';
+
+export async function createHost(options: HostOptions): Promise<Host> {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger();
+  const store = openStore(join(config.dataDir, DATABASE_FILE), options.cipher ?? keyFileCipher(join(config.dataDir, KEY_FILE)));
+  const deviceId = resolveDeviceId(config, store);
+  const credentials = options.credentials ?? resolveCredentials(config, store);
+  const events = new EventEmitter();
+
+  const state = (): PanelState => ({
+    deviceId,
+    binding: binding?.state.binding ?? { status: 'unbound', qr: null },
+    problem: binding?.state.problem ?? notConfigured,
+    hostTime: now(),
+    version: LINTEL_VERSION,
+  });
+  const emitState = (): void => void events.emit('state', state());
+
+  const notConfigured = credentials
+    ? null
+    : {
+        code: 'not-configured' as const,
+        message: '本机尚未配置社区云平台的应用密钥，请联系安装人员',
+        detail: `no appSecret: set LINTEL_APP_SECRET once or run \`lintel configure --app-secret-stdin\` (config: ${config.configFile})`,
+        at: now(),
+        retryAt: null,
+      };
+  if (notConfigured) store.problems.record(notConfigured);
+
+  const binding = credentials
+    ? new BindingService({
+        client: new CommunityClient({ ...credentials, now }),
+        store,
+        deviceId,
+        deviceType: config.deviceType,
+        now,
+        logger: logger.child({ service: 'binding' }),
+        onChange: emitState,
+        ...(options.bindingTiming ? { timing: options.bindingTiming } : {}),
+      })
+    : null;
+  binding?.start();
+  logger.info({ deviceId, cloud: credentials?.endpoint ?? null, dataDir: config.dataDir }, 'host started');
+
+  const api: HostApi = {
+    'state.get': async () => state(),
+    'binding.renewQr': async () => {
+      if (!binding) throw new UserFacingError('not-configured', notConfigured?.message ?? '未配置');
+      await binding.renewQr();
+      return { ok: true };
+    },
+    'binding.unbind': async () => {
+      if (!binding) throw new UserFacingError('not-configured', notConfigured?.message ?? '未配置');
+      await binding.unbind();
+      return { ok: true };
+    },
+  };
+
+  return {
+    api,
+    deviceId,
+    state,
+    on(event, listener) {
+      events.on(event, listener);
+      return () => void events.off(event, listener);
+    },
+    async close() {
+      binding?.stop();
+      await binding?.idle();
+      store.close();
+      logger.info('host stopped');
+    },
+  };
+}
+
+function resolveDeviceId(config: HostConfig, store: Store): string {
+  if (config.deviceId) return config.deviceId;
+  const saved = store.settings.get('deviceId');
+  if (saved) return saved;
+  // A panel's identity for the cloud: stable across restarts, unique per install.
+  const generated = `LNT${randomBytes(6).toString('hex').toUpperCase()}`;
+  store.settings.set('deviceId', generated);
+  return generated;
+}
+
+function resolveCredentials(config: HostConfig, store: Store): PlatformCredentials | null {
+  if (!config.cloud) return null;
+  if (config.cloud.appSecret) store.secrets.set('appSecret', config.cloud.appSecret);
+  const appSecret = config.cloud.appSecret ?? store.secrets.get('appSecret');
+  return appSecret ? { endpoint: config.cloud.endpoint, appKey: config.cloud.appKey, appSecret } : null;
+}

@@ -1,0 +1,43 @@
+// Append-only: a shipped migration is never edited, a new version is added instead.
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      -- Values encrypted by the SecretCipher; never plaintext.
+      CREATE TABLE secrets (name TEXT PRIMARY KEY, sealed BLOB NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE binding (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        bind_id TEXT,
+        house_name TEXT NOT NULL,
+        community_id INTEGER,
+        bind_type INTEGER NOT NULL,
+        bound_at INTEGER NOT NULL
+      );
+      CREATE TABLE intercom_channel (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        community_id INTEGER NOT NULL,
+        house_name TEXT NOT NULL,
+        unit_space_id TEXT NOT NULL,
+        house_space_id TEXT NOT NULL,
+        sip_group_id TEXT NOT NULL,
+        sip_number TEXT NOT NULL,
+        sip_host TEXT NOT NULL,
+        sip_port INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL
+      );
+      CREATE TABLE problems (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,74 @@
+// The console's unsigned JSON endpoints and its static page. Loopback-only test tooling: no
+// signature, but a strict CSP on the page so it loads nothing from elsewhere.
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import { faultSchema } from '../faults.js';
+import type { SandboxConsole } from './service.js';
+
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/console/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/console/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/console/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+};
+
+const bindBody = z.object({ qrCode: z.string().trim().min(1), houseSpaceId: z.string().min(1), deviceNickName: z.string().max(64).optional() });
+const unbindBody = z.object({ bindId: z.string().min(1) });
+const downBody = z.object({ down: z.boolean() });
+
+function jsonBody(req: FastifyRequest): unknown {
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0) return {};
+  try {
+    return JSON.parse(req.body.toString('utf8')) as unknown;
+  } catch {
+    throw new ApiError(400, 'body is not JSON', '请求内容不是 JSON');
+  }
+}
+
+async function answer(reply: FastifyReply, run: () => unknown): Promise<void> {
+  try {
+    const out = run();
+    await reply.header('cache-control', 'no-store').send(out ?? { ok: true });
+  } catch (err) {
+    const message = err instanceof ApiError ? err.message
+      : err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      : undefined;
+    if (message === undefined) throw err;
+    await reply.code(400).send({ error: message });
+  }
+}
+
+export function registerConsole(app: FastifyInstance, svc: SandboxConsole): void {
+  const assetDir = new URL('./', import.meta.url);
+  for (const [path, asset] of Object.entries(ASSETS)) {
+    app.get(path, async (_req, reply) => {
+      const body = await readFile(new URL(asset.file, assetDir));
+      await reply
+        .header('content-type', asset.type)
+        .header('content-security-policy', CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(body);
+    });
+  }
+  app.get('/console', async (_req, reply) => reply.redirect('/console/'));
+
+  app.get('/console/api/houses', (_req, reply) => answer(reply, () => svc.houses()));
+  app.get('/console/api/pending', (_req, reply) => answer(reply, () => svc.pending()));
+  app.get('/console/api/bindings', (_req, reply) => answer(reply, () => svc.bindings()));
+  app.get('/console/api/events', (req, reply) => answer(reply, () => {
+    const kind = (req.query as Record<string, string | undefined>).kind;
+    return svc.events(kind || undefined);
+  }));
+  app.get('/console/api/sip-accounts', (_req, reply) => answer(reply, () => svc.sipAccounts()));
+  app.get('/console/api/door-stations', (_req, reply) => answer(reply, () => svc.doorStations()));
+  app.post('/console/api/bind', (req, reply) => answer(reply, () => svc.bind(bindBody.parse(jsonBody(req)))));
+  app.post('/console/api/unbind', (req, reply) => answer(reply, () => { svc.unbind(unbindBody.parse(jsonBody(req)).bindId); }));
+  app.post('/console/api/faults', (req, reply) => answer(reply, () => { svc.injectFault(faultSchema.parse(jsonBody(req))); }));
+  app.delete('/console/api/faults', (_req, reply) => answer(reply, () => { svc.clearFaults(); }));
+  app.post('/console/api/down', (req, reply) => answer(reply, () => { svc.setDown(downBody.parse(jsonBody(req)).down); }));
+}

@@ -1,0 +1,28 @@
+// Business errors the handlers throw; the server turns them into the platform's envelope.
+import { PLATFORM_ERRORS, type PlatformErrorCode } from '../../electron/host/platform/envelope.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly localizedMsg: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A 460 whose message says what is wrong (the platform does so too: "identityid is blank!"). */
+export function paramError(message: string): ApiError {
+  return new ApiError(460, message, PLATFORM_ERRORS[460].localizedMsg);
+}
+
+export function platformError(code: PlatformErrorCode, message?: string): ApiError {
+  return new ApiError(code, message ?? PLATFORM_ERRORS[code].message, PLATFORM_ERRORS[code].localizedMsg);
+}
+
+/** Seed 000 sip/detail/get: "若返回错误为SYS_0002,表示SIP号无效或不存在". The envelope code is an
+ * integer, so the sandbox sends 460 and puts SYS_0002 first in the message. */
+export function sipNotFound(sipNumber: string): ApiError {
+  return new ApiError(460, `SYS_0002: sip number ${sipNumber} is invalid or does not exist`, 'SIP号无效或不存在');
+}

@@ -1,0 +1,140 @@
+// The sandbox community: a faithful stand-in for the community cloud (seeds 000/001) on
+// 127.0.0.1, with its state in a SQLite file. Used by the tests and by `npm start` when no
+// real cloud is configured.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
+import * as communityApi from '../../electron/host/platform/community-api.js';
+import { createConsole, type SandboxConsole } from './console/service.js';
+import type { SandboxContext } from './context.js';
+import { openDb } from './db.js';
+import { DEMO_APP, DEMO_COMMUNITY_ID, seedDemoCommunity } from './demo-community.js';
+import { FaultBoard } from './faults.js';
+import { Gateway } from './gateway.js';
+import { appSideRoutes, deviceSideRoutes } from './handlers/binding.js';
+import { sipProvisioningRoutes } from './handlers/sip-provisioning.js';
+import { tokenRoutes } from './handlers/token.js';
+import type { Route } from './route.js';
+import { buildServer } from './server.js';
+
+export interface SandboxOptions {
+  /** SQLite file; default: a fresh file in a new temp dir, removed on close. */
+  dbFile?: string;
+  /** Default 0 (random); the host is always 127.0.0.1. */
+  port?: number;
+  /** Clock (ms), default Date.now. */
+  now?: () => number;
+  /** What channel/get and sip/add report; default 127.0.0.1:5060. */
+  sip?: { host: string; port: number };
+  /** Default 5 min. */
+  qrLifetimeMs?: number;
+  /** Default 2 h. */
+  tokenLifetimeMs?: number;
+  /** Per appKey; default 50, code 429 beyond it. */
+  rateLimitPerSecond?: number;
+  /** Default `{ level: 'warn' }`. Secrets are redacted whatever the options. */
+  logger?: false | LoggerOptions;
+  /** Where log lines go (default stdout); tests use it to check that no secret is logged. */
+  logStream?: DestinationStream;
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** The demo app credentials it accepts. */
+  app: { appKey: string; appSecret: string };
+  communityId: number;
+  /** url + '/console/' */
+  consoleUrl: string;
+  /** The console's operations as functions, for tests. */
+  console: SandboxConsole;
+  /** The SQLite file in use (pass your own dbFile to restart on the same state). */
+  dbFile: string;
+  close(): Promise<void>;
+}
+
+/** Anything named like these never reaches a log line. */
+const REDACT = [
+  'appSecret', 'cloudToken', 'sipPassword', 'password',
+  '*.appSecret', '*.cloudToken', '*.sipPassword', '*.password',
+  'req.headers["x-ca-signature"]',
+];
+
+function makeLogger(opts: SandboxOptions): pino.Logger {
+  const base: LoggerOptions = opts.logger === false ? { enabled: false } : { level: 'warn', ...opts.logger };
+  const options: LoggerOptions = { ...base, name: 'lintel-sandbox', redact: { paths: REDACT, censor: '[redacted]' } };
+  return opts.logStream ? pino(options, opts.logStream) : pino(options);
+}
+
+const ROUTES: Route[] = [...tokenRoutes, ...deviceSideRoutes, ...appSideRoutes, ...sipProvisioningRoutes];
+
+/** The binding/token routes must cover every spec community-api.ts declares. */
+function routeTable(): Map<string, Route> {
+  const table = new Map(ROUTES.map((r) => [r.spec.path, r]));
+  for (const value of Object.values(communityApi)) {
+    if (typeof value === 'object' && value !== null && 'path' in value && typeof value.path === 'string' && !table.has(value.path)) {
+      throw new Error(`sandbox has no handler for ${value.path}`);
+    }
+  }
+  return table;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  // A temp dir the sandbox made itself is removed on close; a given dbFile is never touched.
+  const ownDir = opts.dbFile === undefined ? mkdtempSync(join(tmpdir(), 'lintel-sandbox-')) : undefined;
+  const dbFile = opts.dbFile ?? join(ownDir ?? '', 'sandbox.sqlite');
+  const log = makeLogger(opts);
+  const db = openDb(dbFile);
+  const cleanup = () => {
+    db.close();
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  };
+  const ctx: SandboxContext = {
+    db,
+    now: opts.now ?? Date.now,
+    sip: opts.sip ?? { host: '127.0.0.1', port: 5060 },
+    qrLifetimeMs: opts.qrLifetimeMs ?? 5 * 60 * 1000,
+    tokenLifetimeMs: opts.tokenLifetimeMs ?? 2 * 60 * 60 * 1000,
+    app: { ...DEMO_APP },
+    log,
+  };
+  try {
+    seedDemoCommunity(ctx);
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  const faults = new FaultBoard();
+  const gateway = new Gateway(new Map([[ctx.app.appKey, ctx.app.appSecret]]), ctx.now, opts.rateLimitPerSecond ?? 50);
+  const svc = createConsole(ctx, faults);
+  const app = buildServer({ ctx, gateway, faults, routes: routeTable() }, svc, log);
+  try {
+    await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  let closed = false;
+  return {
+    url,
+    app: { ...ctx.app },
+    communityId: DEMO_COMMUNITY_ID,
+    consoleUrl: `${url}/console/`,
+    console: svc,
+    dbFile,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      cleanup();
+    },
+  };
+}
+
+export { DEMO_APP, DEMO_COMMUNITY_ID, DOOR_STATIONS, PROPERTY_OFFICE, houseName, houseSpaceId, houseGroupId, unitSpaceId } from './demo-community.js';
+export type { SandboxConsole, HouseView, ConsoleBindInput } from './console/service.js';
+export type { FaultInput } from './faults.js';

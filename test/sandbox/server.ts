@@ -1,0 +1,19 @@
+// Builds the fastify app: the console under /console/, every other POST is a platform API.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerConsole } from './console/routes.js';
+import type { SandboxConsole } from './console/service.js';
+import { handlePlatform, type PlatformDeps } from './platform.js';
+
+export function buildServer(deps: PlatformDeps, svc: SandboxConsole, logger: FastifyBaseLogger): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 1024 * 1024 });
+  // The gateway signs the exact bytes (Content-MD5), so every body stays a Buffer; JSON is parsed later.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  registerConsole(app, svc);
+  app.post('/*', (req, reply) => handlePlatform(req, reply, deps));
+  app.setErrorHandler(async (err, _req, reply) => {
+    logger.error({ err }, 'request failed');
+    await reply.code(500).send({ error: 'internal error' });
+  });
+  return app;
+}
