@@ -70,3 +70,62 @@ describe('binding a panel to a house by QR', () => {
     expect(panel.host.state().binding.status).toBe('unbound');
   });
 });
+
+describe('the panel side of binding', () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let panel: TestPanel | null = null;
+
+  beforeAll(async () => {
+    // A short QR lifetime so renewal happens within the test.
+    sandbox = await startSandbox({ dbFile: join(tempDir('sandbox'), 'sandbox.sqlite'), logger: false, qrLifetimeMs: 3000 });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await panel?.stop();
+    await sandbox?.close();
+  });
+
+  it('renews the QR before it expires, so the code on screen always binds', async () => {
+    panel = await startPanel({ sandbox, dataDir: tempDir('panel'), bindingTiming: { qrRenewLeadMs: 1000, pollUnboundMs: 200 } });
+    const first = await waitForState(panel.host, (s) => s.binding.status === 'unbound' && s.binding.qr !== null);
+    if (first.binding.status !== 'unbound' || !first.binding.qr) throw new Error('no QR');
+    const firstQr = first.binding.qr;
+    const renewed = await waitForState(panel.host, (s) => s.binding.status === 'unbound' && s.binding.qr !== null && s.binding.qr.qrCode !== firstQr.qrCode, 5000);
+    expect(Date.now()).toBeLessThan(firstQr.expiresAt);
+    if (renewed.binding.status !== 'unbound' || !renewed.binding.qr) throw new Error('no QR');
+    const house = (await demoHouses(sandbox)).find((h) => h.kind === 'house');
+    if (!house) throw new Error('no house');
+    await bindFromApp(sandbox, renewed.binding.qr.qrCode, house.houseSpaceId);
+    await waitForState(panel.host, (s) => s.binding.status === 'bound');
+    await panel.stop();
+    panel = null;
+  });
+
+  it('unbinds from the panel after confirmation, and the cloud forgets it too', async () => {
+    panel = await startPanel({ sandbox, dataDir: tempDir('panel') });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(panel.url);
+    const unbound = await waitForState(panel.host, (s) => s.binding.status === 'unbound' && s.binding.qr !== null);
+    const office = (await demoHouses(sandbox)).find((h) => h.kind === 'office');
+    if (!office || unbound.binding.status !== 'unbound' || !unbound.binding.qr) throw new Error('no office or no QR');
+    await bindFromApp(sandbox, unbound.binding.qr.qrCode, office.houseSpaceId, '物业前台');
+    // Bound to the property office: the panel is a desk.
+    await waitForText(page, 'house-name', office.houseName, 2000);
+    await waitForVisible(page, 'desk-badge', 1000);
+
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('unbind').click();
+    await waitForVisible(page, 'confirm-dialog', 1000);
+    await page.getByTestId('confirm-cancel').click();
+    expect(panel.host.state().binding.status).toBe('bound');
+
+    await page.getByTestId('unbind').click();
+    await page.getByTestId('confirm-unbind').click();
+    await waitForVisible(page, 'bind-qr', 5000);
+    const bindings = await consoleGet<BindingRow[]>(sandbox, 'bindings');
+    expect(bindings.some((b) => b.deviceId === panel?.host.deviceId)).toBe(false);
+    await page.close();
+  });
+});

@@ -42,8 +42,9 @@ describe('the panel when the cloud fails', () => {
 
   async function showProblem(code: ProblemCode, text: string, options: { appSecret?: string; now?: () => number } = {}): Promise<TestPanel> {
     panel = await startPanel({ sandbox, dataDir: tempDir('panel'), bindingTiming: FAST_RETRY, ...options });
+    const problem = waitForState(panel.host, (s) => s.problem?.code === code);
     await page.goto(panel.url);
-    const state = await waitForState(panel.host, (s) => s.problem?.code === code);
+    const state = await problem;
     await waitForText(page, 'problem', text, 5000);
     expect(state.problem?.message).toContain(text);
     return panel;
@@ -71,9 +72,11 @@ describe('the panel when the cloud fails', () => {
     ['bad-reply', { malformed: true }, '无法识别'],
   ] as const) {
     it(`shows "${text}" on ${code}, retries with backoff and recovers by itself`, async () => {
-      await consolePost(sandbox, 'faults', { path: STATUS_PATH, times: 2, ...fault });
+      // The fault lasts until the test lifts it, so the message cannot come and go unseen.
+      await consolePost(sandbox, 'faults', { path: STATUS_PATH, times: 1000, ...fault });
       const p = await showProblem(code, text);
       expect(p.host.state().problem?.retryAt).not.toBeNull();
+      await fetch(`${sandbox.url}/console/api/faults`, { method: 'DELETE' });
       await waitForVisible(page, 'bind-qr', 5000);
       await waitForState(p.host, (s) => s.problem === null);
     });
