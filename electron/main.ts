@@ -43,9 +43,14 @@ async function boot(): Promise<void> {
     hostOptions: safeStorage.isEncryptionAvailable() ? { cipher: safeStorageCipher(safeStorage) } : {},
   });
   const host = kiosk.host;
-  ipcMain.handle(IPC_REQUEST, (_e, method: unknown, params: unknown) =>
-    dispatchRequest(host.api, String(method), params).then((o) => (o.ok ? { kind: 'response', id: 0, ok: true, result: o.result } : { kind: 'response', id: 0, ok: false, error: o.error })),
-  );
+  ipcMain.handle(IPC_REQUEST, (e, method: unknown, params: unknown) => {
+    // Only the kiosk's own page may drive the host, never a frame from anywhere else.
+    if (!e.senderFrame?.url.startsWith(`${SCHEME}:`)) {
+      logger.warn({ url: e.senderFrame?.url }, 'refused an IPC request from a foreign frame');
+      return { kind: 'response', id: 0, ok: false, error: { code: 'forbidden', message: 'forbidden' } };
+    }
+    return dispatchRequest(host.api, String(method), params, logger).then((o) => (o.ok ? { kind: 'response', id: 0, ok: true, result: o.result } : { kind: 'response', id: 0, ok: false, error: o.error }));
+  });
 
   const win = new BrowserWindow({
     width: 1280,

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { DATABASE_FILE } from '../host/index.js';
 import type { HostConfig } from '../host/config/index.js';
 import { checkModelLayout, modelSearchPath, type ModelLayout } from '../host/speech/model-files.js';
-import { BindingRepo, ProblemsRepo, SettingsRepo, openDatabaseReadOnly, schemaVersion, type SecretCipher } from '../host/store/index.js';
-import { SecretsRepo } from '../host/store/index.js';
+import { BindingRepo, ProblemsRepo, SecretsRepo, SettingsRepo, openDatabaseReadOnly, schemaVersion, type SecretCipher } from '../host/store/index.js';
 import { LINTEL_VERSION } from '../host/version.js';
 
 export interface StatusReport {

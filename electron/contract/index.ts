@@ -16,6 +16,7 @@ export const problemCodeSchema = z.enum([
   'rejected',
   'not-configured',
   'storage',
+  'internal',
 ]);
 export type ProblemCode = z.infer<typeof problemCodeSchema>;
 

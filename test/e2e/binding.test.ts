@@ -103,6 +103,28 @@ describe('the panel side of binding', () => {
     panel = null;
   });
 
+  it('paces QR renewal by the lifetime of each QR when it is shorter than the renewal lead', async () => {
+    // Default timing renews 30 s before expiry; this cloud's QRs live 3 s. No tight loop.
+    panel = await startPanel({ sandbox, dataDir: tempDir('panel') });
+    const seen: number[] = [];
+    let last = '';
+    await new Promise<void>((resolve) => {
+      const off = panel?.host.on('state', (s) => {
+        if (s.binding.status !== 'unbound' || !s.binding.qr || s.binding.qr.qrCode === last) return;
+        last = s.binding.qr.qrCode;
+        seen.push(Date.now());
+        if (seen.length === 3) {
+          off?.();
+          resolve();
+        }
+      });
+    });
+    const gaps = seen.slice(1).map((t, i) => t - (seen[i] ?? t));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1400);
+    await panel.stop();
+    panel = null;
+  });
+
   it('unbinds from the panel after confirmation, and the cloud forgets it too', async () => {
     panel = await startPanel({ sandbox, dataDir: tempDir('panel') });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

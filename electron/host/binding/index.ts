@@ -19,6 +19,8 @@ export interface BindingTiming {
   backoffMaxMs: number;
 }
 
+const MIN_QR_INTERVAL_MS = 2000;
+
 export const DEFAULT_BINDING_TIMING: BindingTiming = {
   pollUnboundMs: 500,
   pollBoundMs: 3000,
@@ -52,6 +54,8 @@ export class BindingService {
   private queue: Promise<void> = Promise.resolve();
   private failures = 0;
   private stopped = false;
+  /** When to fetch the next QR (epoch ms); derived from each QR's own lifetime. */
+  private qrRenewAt = 0;
   private readonly timing: BindingTiming;
 
   constructor(private readonly o: BindingServiceOptions) {
@@ -85,6 +89,7 @@ export class BindingService {
   renewQr(): Promise<void> {
     return this.serial(async () => {
       if (this.binding.status === 'unbound') this.binding = { status: 'unbound', qr: null };
+      this.qrRenewAt = 0;
       this.failures = 0;
       await this.step();
     });
@@ -147,10 +152,22 @@ export class BindingService {
       return;
     }
     const qr = this.binding.status === 'unbound' ? this.binding.qr : null;
-    if (!qr || this.o.now() >= qr.expiresAt - this.timing.qrRenewLeadMs) {
-      this.binding = { status: 'unbound', qr: await this.fetchQr() };
+    if (!qr || this.o.now() >= this.qrRenewAt) {
+      const fresh = await this.fetchQr();
+      this.qrRenewAt = this.o.now() + this.renewDelay(fresh.expiresAt - this.o.now());
+      this.binding = { status: 'unbound', qr: fresh };
       this.o.onChange();
     }
+  }
+
+  /**
+   * Renew the lead time before expiry, or halfway for a QR that lives shorter than two leads,
+   * and never sooner than MIN_QR_INTERVAL_MS: a short-lived QR or a wrong clock must not turn
+   * into a tight loop against the cloud.
+   */
+  private renewDelay(lifetimeMs: number): number {
+    const lead = this.timing.qrRenewLeadMs;
+    return Math.max(MIN_QR_INTERVAL_MS, lifetimeMs > 2 * lead ? lifetimeMs - lead : lifetimeMs / 2);
   }
 
   private async stepBound(): Promise<void> {
@@ -212,16 +229,11 @@ export class BindingService {
   }
 
   private untilNextUnboundStep(): number {
-    const qr = this.binding.status === 'unbound' ? this.binding.qr : null;
-    if (!qr) return this.timing.pollUnboundMs;
-    return Math.max(0, Math.min(this.timing.pollUnboundMs, qr.expiresAt - this.timing.qrRenewLeadMs - this.o.now()));
+    return Math.max(0, Math.min(this.timing.pollUnboundMs, this.qrRenewAt - this.o.now()));
   }
 
   private onFailure(e: unknown): void {
-    const described =
-      e instanceof PlatformError
-        ? describePlatformError(e)
-        : { code: 'storage' as const, message: '本机存储出错（可能磁盘已满），稍后将自动重试', detail: e instanceof Error ? e.message : String(e), retryable: true };
+    const described = e instanceof PlatformError ? describePlatformError(e) : describeLocalFailure(e);
     this.failures += 1;
     // Monitoring a bound panel never stops; a refused request while unbound waits for a person.
     const retryIn = described.retryable
@@ -256,6 +268,16 @@ export class BindingService {
   private identity(): { deviceId: string; deviceType: string } {
     return { deviceId: this.o.deviceId, deviceType: this.o.deviceType };
   }
+}
+
+/** SQLite's errors (a full disk above all) are the panel's own; anything else is a bug, still never a crash. */
+function describeLocalFailure(e: unknown): { code: 'storage' | 'internal'; message: string; detail: string; retryable: true } {
+  const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const sqliteCode = (e as { code?: unknown } | null)?.code;
+  if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_')) {
+    return { code: 'storage', message: '本机存储出错（可能磁盘已满），稍后将自动重试', detail: `${sqliteCode}: ${detail}`, retryable: true };
+  }
+  return { code: 'internal', message: '本机出现内部错误，稍后将自动重试', detail, retryable: true };
 }
 
 /** The platform writes times as "yyyy-MM-dd HH:mm:ss" in China Standard Time (UTC+8, no DST). */

@@ -68,7 +68,7 @@ export async function startScreenServer(opts: { host: Host; rendererDir: string;
           opts.logger.warn('dropped a malformed host message');
           return;
         }
-        void dispatchRequest(opts.host.api, msg.data.method, msg.data.params).then((outcome) =>
+        void dispatchRequest(opts.host.api, msg.data.method, msg.data.params, opts.logger).then((outcome) =>
           send(outcome.ok ? { kind: 'response', id: msg.data.id, ok: true, result: outcome.result } : { kind: 'response', id: msg.data.id, ok: false, error: outcome.error }),
         );
       });
