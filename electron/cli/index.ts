@@ -16,6 +16,8 @@ const USAGE = `lintel — indoor voice intercom terminal
   lintel status                the panel's state as JSON (never a secret)
   lintel sandbox [--port N] [--db FILE]
                                run the sandbox community alone
+  lintel intent "<text>" [--context <ctx>] [--vocabulary <words.txt>]
+                               what a heard sentence means in a dialog context, as JSON
   lintel configure --endpoint URL --app-key KEY [--community-id N] [--device-id ID] --app-secret-stdin
                                point the panel at a real cloud; the appSecret is read from stdin and sealed
 
@@ -37,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'configure':
       return configure(args);
+    case 'intent': {
+      const { runIntentCli } = await import('../../grammar/index.js');
+      return runIntentCli(args);
+    }
     case 'help':
     case '--help':
     case '-h':
