@@ -6,6 +6,7 @@ import { DATABASE_FILE } from '../host/index.js';
 import type { HostConfig } from '../host/config/index.js';
 import { checkModelLayout, modelSearchPath, type ModelLayout } from '../host/speech/model-files.js';
 import { BindingRepo, ProblemsRepo, SecretsRepo, SettingsRepo, openDatabaseReadOnly, schemaVersion, type SecretCipher } from '../host/store/index.js';
+import { INTERCOM_LINE_SETTINGS_KEY, readStoredLineState } from '../host/sip/index.js';
 import { LINTEL_VERSION } from '../host/version.js';
 
 export interface StatusReport {
@@ -14,7 +15,11 @@ export interface StatusReport {
   deviceType: string;
   cloud: { mode: 'sandbox' | 'cloud'; endpoint: string | null; appKey: string | null; appSecretStored: boolean };
   binding: { state: 'bound' | 'unbound'; house: string | null; communityId: number | null; role: 'resident' | 'property' | null; boundAt: string | null };
-  sip: { number: string; host: string; port: number; group: string; passwordStored: boolean } | null;
+  sip: {
+    number: string; host: string; port: number; group: string; passwordStored: boolean;
+    /** As the running host last reported it: NONE, LOGINPROCESS, ONLINE or OFFLINE. */
+    state: string | null; reason: string | null; stateAt: string | null;
+  } | null;
   model: ModelLayout;
   versions: { lintel: string; node: string; electron: string | null; schema: number };
   lastError: { code: string; message: string; detail: string; at: string } | null;
@@ -32,6 +37,7 @@ export function readStatus(config: HostConfig, env: NodeJS.ProcessEnv = process.
     const binding = bindingRepo?.get();
     const channel = bindingRepo?.getChannel();
     const last = db ? new ProblemsRepo(db).last() : undefined;
+    const line = db ? readStoredLineState(new SettingsRepo(db).get(INTERCOM_LINE_SETTINGS_KEY)) : null;
     return {
       dataDir: config.dataDir,
       deviceId: config.deviceId ?? (db ? new SettingsRepo(db).get('deviceId') ?? null : null),
@@ -50,7 +56,11 @@ export function readStatus(config: HostConfig, env: NodeJS.ProcessEnv = process.
         boundAt: binding ? new Date(binding.boundAt).toISOString() : null,
       },
       sip: channel
-        ? { number: channel.sipNumber, host: channel.sipHost, port: channel.sipPort, group: channel.sipGroupId, passwordStored: secrets?.get('sipPassword') !== undefined }
+        ? {
+            number: channel.sipNumber, host: channel.sipHost, port: channel.sipPort, group: channel.sipGroupId,
+            passwordStored: secrets?.get('sipPassword') !== undefined,
+            state: line?.state ?? null, reason: line?.reason ?? null, stateAt: line ? new Date(line.at).toISOString() : null,
+          }
         : null,
       model: checkModelLayout(modelSearchPath(config.dataDir, env)),
       versions: { lintel: LINTEL_VERSION, node: process.versions.node, electron: process.versions['electron'] ?? null, schema: db ? schemaVersion(db) : 0 },

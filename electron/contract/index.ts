@@ -56,9 +56,19 @@ export const bindingSchema = z.discriminatedUnion('status', [
 ]);
 export type Binding = z.infer<typeof bindingSchema>;
 
+/** The SIP account's state, named as in the platform SDK (seed 001 lines 25809-26161). */
+export const intercomSchema = z.object({
+  state: z.enum(['NONE', 'LOGINPROCESS', 'ONLINE', 'OFFLINE']),
+  /** Why it is offline, for the installer (English, technical). */
+  reason: z.string().nullable(),
+  sipNumber: z.string().nullable(),
+});
+export type Intercom = z.infer<typeof intercomSchema>;
+
 export const panelStateSchema = z.object({
   deviceId: z.string(),
   binding: bindingSchema,
+  intercom: intercomSchema,
   problem: problemSchema.nullable(),
   /** Host clock when the state was produced; the screen's countdowns use the offset to it. */
   hostTime: z.number(),

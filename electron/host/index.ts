@@ -8,6 +8,7 @@ import { BindingService, UserFacingError, type BindingTiming } from './binding/i
 import type { HostConfig } from './config/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { CommunityClient, type PlatformCredentials } from './platform/index.js';
+import { IntercomLine, type IntercomLineOptions } from './sip/index.js';
 import { keyFileCipher, openStore, type SecretCipher, type Store } from './store/index.js';
 import { LINTEL_VERSION } from './version.js';
 
@@ -22,6 +23,8 @@ export interface HostOptions {
   now?: () => number;
   logger?: Logger;
   bindingTiming?: Partial<BindingTiming>;
+  /** SIP account settings (timers, transport, local address); credentials come from the binding. */
+  sipAccount?: IntercomLineOptions['account'];
 }
 
 export interface Host {
@@ -47,11 +50,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const state = (): PanelState => ({
     deviceId,
     binding: binding?.state.binding ?? { status: 'unbound', qr: null },
+    intercom: line.state,
     problem: binding?.state.problem ?? notConfigured,
     hostTime: now(),
     version: LINTEL_VERSION,
   });
   const emitState = (): void => void events.emit('state', state());
+  const line = new IntercomLine({ store, logger: logger.child({ service: 'intercom' }), onChange: emitState, ...(options.sipAccount ? { account: options.sipAccount } : {}) });
+  // The line follows the stored channel: it appears on binding and goes on unbind.
+  const onBindingChange = (): void => {
+    emitState();
+    void line.sync();
+  };
 
   const notConfigured = credentials
     ? null
@@ -72,11 +82,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
         deviceType: config.deviceType,
         now,
         logger: logger.child({ service: 'binding' }),
-        onChange: emitState,
+        onChange: onBindingChange,
         ...(options.bindingTiming ? { timing: options.bindingTiming } : {}),
       })
     : null;
   binding?.start();
+  void line.sync();
   logger.info({ deviceId, cloud: credentials?.endpoint ?? null, dataDir: config.dataDir }, 'host started');
 
   const api: HostApi = {
@@ -104,6 +115,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async close() {
       binding?.stop();
       await binding?.idle();
+      await line.close();
       store.close();
       logger.info('host stopped');
     },

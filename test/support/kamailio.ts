@@ -122,6 +122,8 @@ modparam("tm", "fr_timer", 8000)
 modparam("tm", "fr_inv_timer", 30000)
 
 event_route[htable:mod-init] {
+  # An empty route is a syntax error; accounts may all arrive later (addUser).
+  xlog("L_INFO", "loading test users\n");
 ${userLines}
 }
 
@@ -300,6 +302,12 @@ export class Kamailio {
 
   async contactsOf(user: string): Promise<LocationContact[]> {
     return (await this.locations()).filter((c) => c.aor === user);
+  }
+
+  /** Provision an account while running, as the platform does when a panel is bound. */
+  async addUser(user: string, password: string): Promise<void> {
+    await execFileP(KAMCMD, ['-s', `unix:${this.ctlSocket}`, 'htable.sets', 'auth', user, password], { timeout: 5000 });
+    this.options.users[user] = password;
   }
 }
 

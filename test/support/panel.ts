@@ -24,6 +24,7 @@ export interface TestPanelOptions {
   appSecret?: string;
   now?: () => number;
   bindingTiming?: HostOptions['bindingTiming'];
+  sipAccount?: HostOptions['sipAccount'];
 }
 
 export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
@@ -33,6 +34,7 @@ export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
     logger: silentLogger(),
     ...(o.now ? { now: o.now } : {}),
     ...(o.bindingTiming ? { bindingTiming: o.bindingTiming } : {}),
+    ...(o.sipAccount ? { sipAccount: o.sipAccount } : {}),
   });
   const screen = await startScreenServer({ host, rendererDir: RENDERER_DIR, port: o.port ?? 0, logger: silentLogger() });
   return {

@@ -46,7 +46,7 @@ export interface SipAccountConfig {
   localPort?: number;
   /** Address for Via/Contact when bound to 0.0.0.0 (default: localAddress or 127.0.0.1). */
   advertisedAddress?: string;
-  /** Requested registration lifetime (default 300 s); refreshed at about half of what is granted. */
+  /** Requested registration lifetime (default 60 s); refreshed at about half of what is granted. */
   expiresSec?: number;
   /** OPTIONS keepalive interval while ONLINE (default 25 s). */
   keepaliveSec?: number;

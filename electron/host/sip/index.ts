@@ -12,3 +12,5 @@ export { InviteGuard, parseAddressRule } from './invite-guard.js';
 export type { InviteGuardOptions, InviteVerdict } from './invite-guard.js';
 export { peek, parseVia, transactionKey } from './wire.js';
 export type { WireMessage, WireRequest, WireResponse, WireVia } from './wire.js';
+export { IntercomLine, readStoredLineState, INTERCOM_LINE_SETTINGS_KEY } from './line.js';
+export type { IntercomLineState, IntercomLineOptions } from './line.js';

@@ -1,16 +1,7 @@
 // Small test-side SIP peers: a raw dgram socket that can send and await datagrams, a seeded PRNG.
 import { createSocket, type Socket } from 'node:dgram';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../support/prng.js';
 
 export interface Datagram {
   text: string;
