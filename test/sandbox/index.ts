@@ -11,6 +11,7 @@ import { createConsole, type SandboxConsole } from './console/service.js';
 import type { SandboxContext } from './context.js';
 import { openDb } from './db.js';
 import { DEMO_APP, DEMO_COMMUNITY_ID, seedDemoCommunity } from './demo-community.js';
+import { startDoorStations, type DoorStationHub, type DoorStationsOptions } from './door-station/sandbox-hub.js';
 import { FaultBoard } from './faults.js';
 import { Gateway } from './gateway.js';
 import { appSideRoutes, deviceSideRoutes } from './handlers/binding.js';
@@ -38,6 +39,12 @@ export interface SandboxOptions {
   logger?: false | LoggerOptions;
   /** Where log lines go (default stdout); tests use it to check that no secret is logged. */
   logStream?: DestinationStream;
+  /**
+   * Opt-in: run door station simulators (test/sandbox/door-station) for the demo community's
+   * entrance devices, registered with this SIP registrar using the sandbox's own door accounts.
+   * Enables the console's ring button / `POST /console/api/ring`.
+   */
+  doorStations?: DoorStationsOptions;
 }
 
 export interface Sandbox {
@@ -52,6 +59,8 @@ export interface Sandbox {
   console: SandboxConsole;
   /** The SQLite file in use (pass your own dbFile to restart on the same state). */
   dbFile: string;
+  /** The running door station simulators, when `doorStations` was given. */
+  doorStations: DoorStationHub | undefined;
   close(): Promise<void>;
 }
 
@@ -108,13 +117,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   const faults = new FaultBoard();
   const gateway = new Gateway(new Map([[ctx.app.appKey, ctx.app.appSecret]]), ctx.now, opts.rateLimitPerSecond ?? 50);
-  const svc = createConsole(ctx, faults);
+  let doors: DoorStationHub | undefined;
+  const svc = createConsole(ctx, faults, () => doors);
   const app = buildServer({ ctx, gateway, faults, routes: routeTable() }, svc, log);
   try {
     await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   } catch (err) {
     cleanup();
     throw err;
+  }
+  if (opts.doorStations) {
+    try {
+      doors = await startDoorStations(ctx, opts.doorStations, log);
+    } catch (err) {
+      await app.close();
+      cleanup();
+      throw err;
+    }
   }
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -126,9 +145,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     consoleUrl: `${url}/console/`,
     console: svc,
     dbFile,
+    doorStations: doors,
     async close() {
       if (closed) return;
       closed = true;
+      await doors?.close();
       await app.close();
       cleanup();
     },
@@ -138,3 +159,4 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 export { DEMO_APP, DEMO_COMMUNITY_ID, DOOR_STATIONS, PROPERTY_OFFICE, houseName, houseSpaceId, houseGroupId, unitSpaceId } from './demo-community.js';
 export type { SandboxConsole, HouseView, ConsoleBindInput } from './console/service.js';
 export type { FaultInput } from './faults.js';
+export type { DoorStationHub, DoorStationsOptions, RingHouseResult } from './door-station/sandbox-hub.js';

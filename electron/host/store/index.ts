@@ -1,12 +1,12 @@
 // The host's persistent state: one SQLite file, with secrets sealed by a SecretCipher.
 import { openDatabase, schemaVersion, type Db } from './database.js';
-import { BindingRepo, ProblemsRepo, SecretsRepo, SettingsRepo } from './repositories.js';
+import { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo } from './repositories.js';
 import type { SecretCipher } from './secret-cipher.js';
 
 export { keyFileCipher, safeStorageCipher, type SecretCipher, type SafeStorageLike } from './secret-cipher.js';
 export { openDatabaseReadOnly, schemaVersion, type Db } from './database.js';
-export type { StoredBinding, StoredChannel, StoredProblem, SecretName } from './repositories.js';
-export { BindingRepo, ProblemsRepo, SecretsRepo, SettingsRepo };
+export type { StoredBinding, StoredChannel, StoredProblem, SecretName, StoredCall, StoredUnlockAttempt } from './repositories.js';
+export { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo };
 
 export interface Store {
   db: Db;
@@ -14,6 +14,8 @@ export interface Store {
   secrets: SecretsRepo;
   binding: BindingRepo;
   problems: ProblemsRepo;
+  calls: CallsRepo;
+  unlockAttempts: UnlockAttemptsRepo;
   close(): void;
 }
 
@@ -26,6 +28,8 @@ export function openStore(file: string, cipher: SecretCipher): Store {
     secrets,
     binding: new BindingRepo(db, secrets),
     problems: new ProblemsRepo(db),
+    calls: new CallsRepo(db),
+    unlockAttempts: new UnlockAttemptsRepo(db),
     close: () => db.close(),
   };
 }

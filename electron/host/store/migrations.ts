@@ -40,4 +40,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Call history and the unlock audit trail (sip/calls). The unlock sequence survives reboots so
+    // a restarted panel never reuses a reqsn a door may still hold in its 3 s duplicate window.
+    version: 2,
+    sql: `
+      CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        direction TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        remote_number TEXT NOT NULL,
+        remote_display_name TEXT,
+        state TEXT NOT NULL,
+        end_reason TEXT,
+        started_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        ended_at INTEGER
+      );
+      CREATE INDEX calls_started_at ON calls (started_at);
+      CREATE TABLE unlock_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        call_id TEXT NOT NULL,
+        door_number TEXT NOT NULL,
+        method TEXT NOT NULL,
+        via TEXT NOT NULL,
+        reqsn INTEGER,
+        result TEXT NOT NULL,
+        confirmed INTEGER NOT NULL,
+        latency_ms INTEGER NOT NULL,
+        reason TEXT
+      );
+      CREATE TABLE unlock_sequence (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        reqsn INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -120,3 +120,105 @@ export class ProblemsRepo {
     return this.db.prepare('SELECT code, message, detail, at FROM problems ORDER BY id DESC LIMIT 1').get() as StoredProblem | undefined;
   }
 }
+
+// --- calls and unlocks (migration 2) ---------------------------------------------------------------
+
+export interface StoredCall {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  kind: string;
+  remoteNumber: string;
+  remoteDisplayName?: string | undefined;
+  state: string;
+  endReason?: string | undefined;
+  startedAt: number;
+  answeredAt?: number | undefined;
+  endedAt?: number | undefined;
+}
+
+interface CallRow {
+  id: string; direction: string; kind: string; remote_number: string; remote_display_name: string | null; state: string;
+  end_reason: string | null; started_at: number; answered_at: number | null; ended_at: number | null;
+}
+
+/** Call history: one row per call, updated as it moves on; the newest 1000 are kept. */
+export class CallsRepo {
+  constructor(private readonly db: Db, private readonly keep = 1000) {}
+  save(c: StoredCall): void {
+    this.db
+      .prepare(`INSERT INTO calls (id, direction, kind, remote_number, remote_display_name, state, end_reason, started_at, answered_at, ended_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET state = excluded.state, end_reason = excluded.end_reason,
+        answered_at = excluded.answered_at, ended_at = excluded.ended_at`)
+      .run(c.id, c.direction, c.kind, c.remoteNumber, c.remoteDisplayName ?? null, c.state, c.endReason ?? null, c.startedAt, c.answeredAt ?? null, c.endedAt ?? null);
+    this.db.prepare('DELETE FROM calls WHERE rowid <= (SELECT MAX(rowid) - ? FROM calls)').run(this.keep);
+  }
+  get(id: string): StoredCall | undefined {
+    const r = this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as CallRow | undefined;
+    return r ? rowToCall(r) : undefined;
+  }
+  recent(limit = 50): StoredCall[] {
+    return (this.db.prepare('SELECT * FROM calls ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as CallRow[]).map(rowToCall);
+  }
+}
+
+function rowToCall(r: CallRow): StoredCall {
+  return {
+    id: r.id, direction: r.direction === 'outgoing' ? 'outgoing' : 'incoming', kind: r.kind, remoteNumber: r.remote_number,
+    ...(r.remote_display_name !== null ? { remoteDisplayName: r.remote_display_name } : {}),
+    state: r.state, ...(r.end_reason !== null ? { endReason: r.end_reason } : {}), startedAt: r.started_at,
+    ...(r.answered_at !== null ? { answeredAt: r.answered_at } : {}), ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
+  };
+}
+
+export interface StoredUnlockAttempt {
+  at: number;
+  callId: string;
+  doorNumber: string;
+  /** 'info' | 'dtmf' | 'none' (refused before anything was sent). */
+  method: string;
+  /** 'voice' | 'touch' | 'dtmf': what the resident did. */
+  via: string;
+  reqsn?: number | undefined;
+  /** 'ok' | 'failed' | 'rate-limited' | 'refused' */
+  result: string;
+  /** The door said status 200 (INFO); DTMF is never confirmed. */
+  confirmed: boolean;
+  latencyMs: number;
+  reason?: string | undefined;
+}
+
+interface UnlockRow {
+  at: number; call_id: string; door_number: string; method: string; via: string; reqsn: number | null; result: string;
+  confirmed: number; latency_ms: number; reason: string | null;
+}
+
+/** The unlock audit trail (newest 10000 kept) and the persisted reqsn sequence (1-999, cycling). */
+export class UnlockAttemptsRepo {
+  constructor(private readonly db: Db, private readonly keep = 10_000) {}
+  /** The next reqsn, persisted before it is used: a reboot continues the cycle instead of restarting it. */
+  nextReqsn(): number {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT reqsn FROM unlock_sequence WHERE id = 1').get() as { reqsn: number } | undefined;
+      const next = row ? (row.reqsn % 999) + 1 : 1;
+      this.db
+        .prepare('INSERT INTO unlock_sequence (id, reqsn, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET reqsn = excluded.reqsn, updated_at = excluded.updated_at')
+        .run(next, Date.now());
+      return next;
+    })();
+  }
+  record(a: StoredUnlockAttempt): void {
+    this.db
+      .prepare(`INSERT INTO unlock_attempts (at, call_id, door_number, method, via, reqsn, result, confirmed, latency_ms, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(a.at, a.callId, a.doorNumber, a.method, a.via, a.reqsn ?? null, a.result, a.confirmed ? 1 : 0, Math.round(a.latencyMs), a.reason ?? null);
+    this.db.prepare('DELETE FROM unlock_attempts WHERE id <= (SELECT MAX(id) - ? FROM unlock_attempts)').run(this.keep);
+  }
+  recent(limit = 50): StoredUnlockAttempt[] {
+    return (this.db.prepare('SELECT * FROM unlock_attempts ORDER BY id DESC LIMIT ?').all(limit) as UnlockRow[]).map((r) => ({
+      at: r.at, callId: r.call_id, doorNumber: r.door_number, method: r.method, via: r.via,
+      ...(r.reqsn !== null ? { reqsn: r.reqsn } : {}), result: r.result, confirmed: r.confirmed === 1, latencyMs: r.latency_ms,
+      ...(r.reason !== null ? { reason: r.reason } : {}),
+    }));
+  }
+}

@@ -64,8 +64,9 @@ function renderHouses(houses) {
         el('button', { class: 'danger', type: 'button', onclick: () => unbind(b) }, '解绑')));
     }
     const name = h.kind === 'office' ? h.houseName + '（物业）' : h.houseName;
+    const ringCell = el('td', null, el('button', { type: 'button', 'aria-label': '呼叫 ' + name, onclick: () => ring(h, name) }, '呼叫'));
     return el('tr', null, el('td', null, name), el('td', null, el('code', null, h.houseSpaceId)),
-      el('td', null, el('code', null, h.sipGroupId || '')), cell);
+      el('td', null, el('code', null, h.sipGroupId || '')), cell, ringCell);
   });
   $('houses').replaceChildren(...rows);
 }
@@ -102,13 +103,47 @@ function renderEvents(list) {
   }));
 }
 
+const CALL_STATES = { calling: '呼叫中', ringing: '振铃', early: '振铃（预览视频）', answered: '已接听', ended: '已结束', failed: '失败' };
+const OPEN_METHODS = { info: 'SIP INFO 开锁', dtmf: 'DTMF *' };
+
+async function ring(h, name) {
+  const out = $('ring-result');
+  out.textContent = '正在呼叫 ' + name + '…';
+  out.className = 'muted';
+  try {
+    const r = await api('POST', 'ring', { houseSpaceId: h.houseSpaceId });
+    const parts = r.calls.map((c) => c.target + '：' + (CALL_STATES[c.state] || c.state) + (c.endReason ? '（' + c.endReason + '）' : '') + (c.error ? '（' + c.error + '）' : ''));
+    out.textContent = r.door.nickName + ' 呼叫 ' + r.houseName + (r.via === 'group' ? '（SIP 组）' : '') + '：' + (parts.join('；') || '无呼叫对象');
+    out.className = r.calls.some((c) => c.state === 'failed' || (c.state === 'ended' && c.statusCode)) ? 'bad' : 'ok';
+  } catch (err) {
+    out.textContent = '呼叫失败：' + err.message;
+    out.className = 'bad';
+  }
+}
+
+function renderDoorEvents(list) {
+  if (list.length === 0) {
+    $('door-events').replaceChildren(el('tr', null, el('td', { colspan: '4', class: 'muted' }, '暂无开门记录')));
+    return;
+  }
+  $('door-events').replaceChildren(...list.slice(0, 50).map((e) => {
+    const d = e.detail || {};
+    const method = d.source === 'door-station' ? (OPEN_METHODS[d.method] || d.method) + (d.reqsn !== undefined ? '（reqsn ' + d.reqsn + '）' : '') : '云端开门接口';
+    const who = (d.houseName ? d.houseName + ' ' : '') + (d.sipNumber ? 'SIP ' + d.sipNumber : (d.deviceId || ''));
+    return el('tr', null, el('td', null, fmtTime(e.at)), el('td', null, d.doorName || d.iotId || ''), el('td', null, method), el('td', null, who));
+  }));
+}
+
 async function refresh() {
   try {
-    const [houses, pending, events] = await Promise.all([api('GET', 'houses'), api('GET', 'pending'), api('GET', 'events')]);
+    const [houses, pending, events, doorEvents] = await Promise.all([
+      api('GET', 'houses'), api('GET', 'pending'), api('GET', 'events'), api('GET', 'door-events'),
+    ]);
     renderHouseOptions(houses);
     renderHouses(houses);
     renderPending(pending);
     renderEvents(events);
+    renderDoorEvents(doorEvents);
     setStatus('已更新 ' + fmtTime(Date.now()), 'muted');
   } catch (err) {
     setStatus('无法连接沙箱：' + err.message, 'bad');

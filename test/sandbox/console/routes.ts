@@ -19,6 +19,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 const bindBody = z.object({ qrCode: z.string().trim().min(1), houseSpaceId: z.string().min(1), deviceNickName: z.string().max(64).optional() });
 const unbindBody = z.object({ bindId: z.string().min(1) });
 const downBody = z.object({ down: z.boolean() });
+const ringBody = z.object({ houseSpaceId: z.string().min(1), iotId: z.string().min(1).optional(), waitMs: z.number().int().min(0).max(30_000).optional() });
 
 function jsonBody(req: FastifyRequest): unknown {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) return {};
@@ -31,7 +32,7 @@ function jsonBody(req: FastifyRequest): unknown {
 
 async function answer(reply: FastifyReply, run: () => unknown): Promise<void> {
   try {
-    const out = run();
+    const out = await run();
     await reply.header('cache-control', 'no-store').send(out ?? { ok: true });
   } catch (err) {
     const message = err instanceof ApiError ? err.message
@@ -70,5 +71,10 @@ export function registerConsole(app: FastifyInstance, svc: SandboxConsole): void
   app.post('/console/api/unbind', (req, reply) => answer(reply, () => { svc.unbind(unbindBody.parse(jsonBody(req)).bindId); }));
   app.post('/console/api/faults', (req, reply) => answer(reply, () => { svc.injectFault(faultSchema.parse(jsonBody(req))); }));
   app.delete('/console/api/faults', (_req, reply) => answer(reply, () => { svc.clearFaults(); }));
+  app.get('/console/api/door-events', (_req, reply) => answer(reply, () => svc.doorEvents()));
+  app.post('/console/api/ring', (req, reply) => answer(reply, () => {
+    const { houseSpaceId, iotId, waitMs } = ringBody.parse(jsonBody(req));
+    return svc.ring(houseSpaceId, { ...(iotId ? { iotId } : {}), ...(waitMs !== undefined ? { waitMs } : {}) });
+  }));
   app.post('/console/api/down', (req, reply) => answer(reply, () => { svc.setDown(downBody.parse(jsonBody(req)).down); }));
 }

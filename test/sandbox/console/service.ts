@@ -3,6 +3,8 @@
 import { bindByQr, listBindings, pendingDevices, requireBinding, unbind, type Binding, type PendingDevice } from '../binding-store.js';
 import { bindableSpaces, listEntranceDevices, listEvents, type EntranceDevice, type SandboxEvent } from '../community-store.js';
 import type { SandboxContext } from '../context.js';
+import type { RingHouseOptions, RingHouseResult } from '../door-station/sandbox-hub.js';
+import { ApiError } from '../errors.js';
 import type { FaultBoard, FaultInput } from '../faults.js';
 import { listSipAccounts, type SipAccount } from '../sip-store.js';
 
@@ -31,11 +33,20 @@ export interface SandboxConsole {
   injectFault(fault: FaultInput): void;
   clearFaults(): void;
   setDown(down: boolean): void;
+  /** The house's door station rings its panels (needs `doorStations` in startSandbox). */
+  ring(houseSpaceId: string, opts?: RingHouseOptions): Promise<RingHouseResult>;
+  /** Door openings, newest first: by the cloud API (unitdoor/open) and by the simulated doors (INFO / DTMF). */
+  doorEvents(): SandboxEvent[];
+}
+
+/** What the console needs from the running door-station simulators. */
+export interface DoorRinger {
+  ring(houseSpaceId: string, opts?: RingHouseOptions): Promise<RingHouseResult>;
 }
 
 export const CONSOLE_DEFAULT_NICKNAME = '室内对讲终端';
 
-export function createConsole(ctx: SandboxContext, faults: FaultBoard): SandboxConsole {
+export function createConsole(ctx: SandboxContext, faults: FaultBoard, doors: () => DoorRinger | undefined = () => undefined): SandboxConsole {
   return {
     houses() {
       const bindings = listBindings(ctx);
@@ -63,5 +74,11 @@ export function createConsole(ctx: SandboxContext, faults: FaultBoard): SandboxC
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     setDown: (down) => { faults.down = down; },
+    ring: async (houseSpaceId, opts) => {
+      const ringer = doors();
+      if (!ringer) throw new ApiError(400, 'door station simulators are not running (start the sandbox with doorStations / --door-stations)', '门口机模拟器未启动');
+      return ringer.ring(houseSpaceId, opts);
+    },
+    doorEvents: () => listEvents(ctx, 'door-open'),
   };
 }
