@@ -2,17 +2,11 @@
 // {"req":"unlock","reqsn":n,"sip":"<caller>"}; every request is sent twice with the same reqsn and
 // the receiver ignores a repeat within 3 s; the answer is {"res":"unlock","reqsn":n,"status":200}.
 
-export interface UnlockRequest {
-  req: 'unlock';
-  reqsn: number;
-  sip: string;
-}
+import type { UnlockRequest } from '../../../electron/host/sip/calls/unlock-protocol.js';
+import { unlockAnswerBody } from '../../../electron/host/sip/calls/unlock-protocol.js';
 
-export interface UnlockAnswer {
-  res: 'unlock';
-  reqsn: number;
-  status: number;
-}
+// The message shapes are the panel's own: the door speaks the same protocol from the other end.
+export type { UnlockAnswer, UnlockRequest } from '../../../electron/host/sip/calls/unlock-protocol.js';
 
 export type ParsedInfo =
   | { kind: 'unlock'; request: UnlockRequest }
@@ -43,10 +37,7 @@ export function parseUnlockInfo(contentType: string | undefined, body: string): 
   return { kind: 'unlock', request: { req: 'unlock', reqsn, sip } };
 }
 
-export function unlockAnswer(reqsn: number, status: number): string {
-  const a: UnlockAnswer = { res: 'unlock', reqsn, status };
-  return JSON.stringify(a);
-}
+export const unlockAnswer = unlockAnswerBody;
 
 /** "Same packet within 3 s" per sender and reqsn. */
 export class ReqsnDedupe {
