@@ -4,7 +4,7 @@
 import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IPC_EVENT, IPC_REQUEST } from './contract/index.js';
+import { IPC_EVENT, IPC_MEDIA, IPC_REQUEST } from './contract/index.js';
 import { loadConfig } from './host/config/index.js';
 import { createLogger } from './host/log/index.js';
 import { dispatchRequest } from './host/server/dispatch.js';
@@ -69,6 +69,14 @@ async function boot(): Promise<void> {
   });
   host.on('state', (payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, 'state', payload);
+  });
+  host.media.onFrame((frame) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_MEDIA, frame);
+  });
+  ipcMain.on(IPC_MEDIA, (e, frame: unknown) => {
+    if (!e.senderFrame?.url.startsWith(`${SCHEME}:`)) return;
+    if (frame instanceof ArrayBuffer) host.media.receive(frame);
+    else if (frame instanceof Uint8Array) host.media.receive(frame.slice().buffer);
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e, url) => {

@@ -2,7 +2,7 @@
 // (no ipcRenderer, no Node). Bundled to CommonJS because sandboxed preloads cannot load modules.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { HostBridge, HostEventName, ServerMessage } from './contract/index.js';
-import { IPC_EVENT, IPC_REQUEST } from './contract/ipc.js';
+import { IPC_EVENT, IPC_MEDIA, IPC_REQUEST } from './contract/ipc.js';
 
 type Response = Extract<ServerMessage, { kind: 'response' }>;
 
@@ -18,6 +18,19 @@ const bridge: HostBridge = {
     };
     ipcRenderer.on(IPC_EVENT, handler);
     return () => void ipcRenderer.off(IPC_EVENT, handler);
+  },
+  media: {
+    onFrame(listener) {
+      const handler = (_e: IpcRendererEvent, frame: unknown): void => {
+        if (frame instanceof ArrayBuffer) listener(frame);
+        else if (frame instanceof Uint8Array) listener(frame.slice().buffer);
+      };
+      ipcRenderer.on(IPC_MEDIA, handler);
+      return () => void ipcRenderer.off(IPC_MEDIA, handler);
+    },
+    send(frame) {
+      ipcRenderer.send(IPC_MEDIA, frame);
+    },
   },
 };
 

@@ -4,11 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { HostApi, HostEventName, HostEventPayload, PanelState } from '../contract/index.js';
-import { BindingService, UserFacingError, type BindingTiming } from './binding/index.js';
+import { BindingService, type BindingTiming } from './binding/index.js';
+import { UserFacingError } from './errors.js';
 import type { HostConfig } from './config/index.js';
 import { createLogger, type Logger } from './log/index.js';
 import { CommunityClient, type PlatformCredentials } from './platform/index.js';
-import { IntercomLine, type IntercomLineOptions } from './sip/index.js';
+import { IntercomLine, PanelCalls, type IntercomLineOptions } from './sip/index.js';
 import { keyFileCipher, openStore, type SecretCipher, type Store } from './store/index.js';
 import { LINTEL_VERSION } from './version.js';
 
@@ -25,6 +26,10 @@ export interface HostOptions {
   bindingTiming?: Partial<BindingTiming>;
   /** SIP account settings (timers, transport, local address); credentials come from the binding. */
   sipAccount?: IntercomLineOptions['account'];
+  /** Call settings (ring timeout, unlock limits, RTP ports). */
+  calls?: IntercomLineOptions['calls'];
+  /** How long the call-ended view stays (default 6 s). */
+  endedCallLingerMs?: number;
 }
 
 export interface Host {
@@ -32,6 +37,11 @@ export interface Host {
   readonly deviceId: string;
   state(): PanelState;
   on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
+  /** The media channel (contract/media.ts): frames for the screen, and the screen's microphone. */
+  media: {
+    onFrame(listener: (frame: ArrayBuffer) => void): () => void;
+    receive(frame: ArrayBuffer): void;
+  };
   close(): Promise<void>;
 }
 
@@ -51,12 +61,29 @@ export async function createHost(options: HostOptions): Promise<Host> {
     deviceId,
     binding: binding?.state.binding ?? { status: 'unbound', qr: null },
     intercom: line.state,
+    call: calls.call,
     problem: binding?.state.problem ?? notConfigured,
     hostTime: now(),
     version: LINTEL_VERSION,
   });
   const emitState = (): void => void events.emit('state', state());
-  const line = new IntercomLine({ store, logger: logger.child({ service: 'intercom' }), onChange: emitState, ...(options.sipAccount ? { account: options.sipAccount } : {}) });
+  const calls = new PanelCalls({
+    store,
+    logger: logger.child({ service: 'calls' }),
+    onChange: emitState,
+    deskNumber: config.intercom.deskNumber,
+    monitorDoor: config.intercom.monitorDoor,
+    monitorSeconds: config.intercom.monitorSeconds,
+    ...(options.endedCallLingerMs !== undefined ? { endedLingerMs: options.endedCallLingerMs } : {}),
+  });
+  const line = new IntercomLine({
+    store,
+    logger: logger.child({ service: 'intercom' }),
+    onChange: emitState,
+    onCalls: (manager) => calls.attach(manager),
+    calls: { ringTimeoutMs: config.intercom.ringTimeoutSec * 1000, ...options.calls },
+    ...(options.sipAccount ? { account: options.sipAccount } : {}),
+  });
   // The line follows the stored channel: it appears on binding and goes on unbind.
   const onBindingChange = (): void => {
     emitState();
@@ -102,6 +129,37 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await binding.unbind();
       return { ok: true };
     },
+    'call.answer': async ({ callId }) => {
+      await calls.answer(callId);
+      return { ok: true };
+    },
+    'call.hangup': async ({ callId }) => {
+      await calls.hangup(callId);
+      return { ok: true };
+    },
+    'call.unlock': ({ callId, via }) => calls.unlock(callId, via),
+    'call.mute': async ({ callId, muted }) => {
+      calls.mute(callId, muted);
+      return { ok: true };
+    },
+    'call.monitor': async ({ doorNumber }) => {
+      await calls.monitor(doorNumber);
+      return { ok: true };
+    },
+    'call.desk': async () => {
+      await calls.callDesk();
+      return { ok: true };
+    },
+    'call.dismiss': async ({ callId }) => {
+      calls.dismiss(callId);
+      return { ok: true };
+    },
+    'call.snapshot': async ({ callId, image }) => {
+      calls.snapshot(callId, image);
+      return { ok: true };
+    },
+    'calls.history': async ({ limit }) => ({ calls: calls.history(limit) }),
+    'calls.snapshot': async ({ callId }) => ({ image: calls.snapshotOf(callId) }),
   };
 
   return {
@@ -112,10 +170,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
       events.on(event, listener);
       return () => void events.off(event, listener);
     },
+    media: {
+      onFrame: (listener) => calls.onMediaFrame(listener),
+      receive: (frame) => calls.receiveMediaFrame(frame),
+    },
     async close() {
       binding?.stop();
       await binding?.idle();
       await line.close();
+      calls.close();
       store.close();
       logger.info('host stopped');
     },

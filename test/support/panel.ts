@@ -25,16 +25,22 @@ export interface TestPanelOptions {
   now?: () => number;
   bindingTiming?: HostOptions['bindingTiming'];
   sipAccount?: HostOptions['sipAccount'];
+  calls?: HostOptions['calls'];
+  endedCallLingerMs?: number;
+  /** Extra LINTEL_* settings (desk number, monitor door…). */
+  env?: Record<string, string>;
 }
 
 export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
   const host = await createHost({
-    config: loadConfig({ LINTEL_DATA_DIR: o.dataDir }),
+    config: loadConfig({ ...o.env, LINTEL_DATA_DIR: o.dataDir }),
     credentials: { endpoint: o.sandbox.url, appKey: o.sandbox.app.appKey, appSecret: o.appSecret ?? o.sandbox.app.appSecret },
     logger: silentLogger(),
     ...(o.now ? { now: o.now } : {}),
     ...(o.bindingTiming ? { bindingTiming: o.bindingTiming } : {}),
     ...(o.sipAccount ? { sipAccount: o.sipAccount } : {}),
+    ...(o.calls ? { calls: o.calls } : {}),
+    ...(o.endedCallLingerMs !== undefined ? { endedCallLingerMs: o.endedCallLingerMs } : {}),
   });
   const screen = await startScreenServer({ host, rendererDir: RENDERER_DIR, port: o.port ?? 0, logger: silentLogger() });
   return {

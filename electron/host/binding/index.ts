@@ -1,6 +1,7 @@
 // Binding the panel to a house (seed 001 lines 4615-4989, the device side): show a QR until the
 // cloud says the panel is bound, then fetch and keep the intercom channel; notice an unbind made
 // elsewhere and go back to the QR. One loop, one call at a time, so no two steps race.
+import { UserFacingError } from '../errors.js';
 import type { Binding, BindQr, Problem } from '../../contract/index.js';
 import type { Logger } from '../log/index.js';
 import { bindQrSign, CommunityClient, describePlatformError, PlatformError } from '../platform/index.js';
@@ -41,11 +42,6 @@ export interface BindingServiceOptions {
 }
 
 /** A failure the screen should show to the person who asked (e.g. unbind refused). */
-export class UserFacingError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
 
 export class BindingService {
   private binding: Binding = { status: 'starting' };

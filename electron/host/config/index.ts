@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const DEFAULT_DEVICE_TYPE = 'TMALL_GENIE';
 export const DEFAULT_HTTP_PORT = 8790;
 
+const sipNumber = z.string().regex(/^[A-Za-z0-9_.+-]{1,50}$/, 'a SIP number (letters, digits, _ . + -)');
+
 const fileSchema = z
   .object({
     cloud: z
@@ -21,6 +23,15 @@ const fileSchema = z
       .optional(),
     device: z.object({ deviceId: z.string().min(1).max(64).optional(), deviceType: z.string().min(1).optional() }).strict().optional(),
     http: z.object({ port: z.number().int().min(0).max(65535).optional() }).strict().optional(),
+    intercom: z
+      .object({
+        deskNumber: sipNumber.optional(),
+        monitorDoor: sipNumber.optional(),
+        monitorSeconds: z.number().int().min(5).max(600).optional(),
+        ringTimeoutSec: z.number().int().min(5).max(300).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -33,6 +44,17 @@ export interface CloudConfig {
   communityId?: number;
 }
 
+export interface IntercomConfig {
+  /** 呼叫物业 calls this number or group; null: not configured (the screen says so). */
+  deskNumber: string | null;
+  /** 查看视频 with no door named watches this one; null: the last door that called. */
+  monitorDoor: string | null;
+  /** 查看视频 ends after this long (the platform allows 60 s). */
+  monitorSeconds: number;
+  /** An unanswered door call stops ringing (480) after this long. */
+  ringTimeoutSec: number;
+}
+
 export interface HostConfig {
   dataDir: string;
   configFile: string;
@@ -41,6 +63,7 @@ export interface HostConfig {
   deviceId?: string;
   deviceType: string;
   httpPort: number;
+  intercom: IntercomConfig;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +117,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
         }
       : null;
   const deviceId = env['LINTEL_DEVICE_ID'] || file.device?.deviceId;
+  const envNumber = (name: string): string | undefined => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const parsed = sipNumber.safeParse(value);
+    if (!parsed.success) throw new ConfigError(`${name} must be a SIP number, got "${value}"`);
+    return parsed.data;
+  };
+  const intercom: IntercomConfig = {
+    deskNumber: envNumber('LINTEL_DESK_NUMBER') ?? file.intercom?.deskNumber ?? null,
+    monitorDoor: envNumber('LINTEL_MONITOR_DOOR') ?? file.intercom?.monitorDoor ?? null,
+    monitorSeconds: file.intercom?.monitorSeconds ?? 60,
+    ringTimeoutSec: file.intercom?.ringTimeoutSec ?? 60,
+  };
   return {
     dataDir,
     configFile,
@@ -101,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     ...(deviceId ? { deviceId } : {}),
     deviceType: env['LINTEL_DEVICE_TYPE'] || file.device?.deviceType || DEFAULT_DEVICE_TYPE,
     httpPort,
+    intercom,
   };
 }

@@ -300,6 +300,11 @@ export class RtpMediaSession implements MediaSession {
 
   // ---- events, stats, lifecycle ----
 
+  receivesVideo(): boolean {
+    const video = this.negotiated?.video;
+    return video !== undefined && (video.direction === 'sendrecv' || video.direction === 'recvonly');
+  }
+
   stats(): MediaStats {
     return { ...this.counters, telephoneEventsOut: this.audioSender.eventsSent };
   }

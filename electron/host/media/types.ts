@@ -65,6 +65,8 @@ export interface MediaSession {
   /** RTCP PLI (and FIR) to the video sender. */
   requestKeyFrame(): void;
   stats(): MediaStats;
+  /** The far end agreed to send us H.264 (so the screen should expect a picture). */
+  receivesVideo(): boolean;
   on<K extends keyof MediaSessionEvents>(event: K, listener: MediaSessionEvents[K]): this;
   off<K extends keyof MediaSessionEvents>(event: K, listener: MediaSessionEvents[K]): this;
   close(): Promise<void>;

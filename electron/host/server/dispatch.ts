@@ -1,7 +1,7 @@
 // Runs one contract request against the HostApi with the params and result checked by the
 // contract's schemas. Shared by the WebSocket server and Electron's IPC handler.
 import { hostRequests, isHostRequestName, type HostApi, type RequestError } from '../../contract/index.js';
-import { UserFacingError } from '../binding/index.js';
+import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log/index.js';
 
 export type DispatchOutcome = { ok: true; result: unknown } | { ok: false; error: RequestError };

@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { WS_PATH, clientMessageSchema, type ServerMessage } from '../../contract/index.js';
+import { MEDIA_WS_PATH, WS_PATH, clientMessageSchema, type ServerMessage } from '../../contract/index.js';
 import type { Host } from '../index.js';
 import type { Logger } from '../log/index.js';
 import { dispatchRequest } from './dispatch.js';
@@ -16,6 +16,8 @@ import { dispatchRequest } from './dispatch.js';
 export const SCREEN_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; " +
   "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+const MEDIA_BACKLOG_BYTES = 2 << 20;
 
 export interface ScreenServer {
   url: string;
@@ -41,15 +43,31 @@ export async function startScreenServer(opts: { host: Host; rendererDir: string;
   await app.register(fastifyStatic, { root: opts.rendererDir, prefix: '/' });
 
   const sockets = new Set<WebSocket>();
+  const admit = (socket: WebSocket, origin: string | undefined): boolean => {
+    if (![...allowedHosts()].some((h) => origin === `http://${h}`)) {
+      opts.logger.warn({ origin }, 'refused a host connection from a foreign origin');
+      socket.close(1008, 'origin not allowed');
+      return false;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    return true;
+  };
   app.register(async (scope) => {
+    scope.get(MEDIA_WS_PATH, { websocket: true }, (socket, req) => {
+      if (!admit(socket, req.headers.origin)) return;
+      socket.binaryType = 'arraybuffer';
+      const off = opts.host.media.onFrame((frame) => {
+        // A screen that cannot keep up loses frames rather than queueing seconds of stale video.
+        if (socket.readyState === socket.OPEN && socket.bufferedAmount < MEDIA_BACKLOG_BYTES) socket.send(frame);
+      });
+      socket.on('message', (data, isBinary) => {
+        if (isBinary && data instanceof ArrayBuffer) opts.host.media.receive(data);
+      });
+      socket.on('close', off);
+    });
     scope.get(WS_PATH, { websocket: true }, (socket, req) => {
-      const origin = req.headers.origin ?? '';
-      if (![...allowedHosts()].some((h) => origin === `http://${h}`)) {
-        opts.logger.warn({ origin }, 'refused a host connection from a foreign origin');
-        socket.close(1008, 'origin not allowed');
-        return;
-      }
-      sockets.add(socket);
+      if (!admit(socket, req.headers.origin)) return;
       const send = (m: ServerMessage): void => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
       };
@@ -72,10 +90,7 @@ export async function startScreenServer(opts: { host: Host; rendererDir: string;
           send(outcome.ok ? { kind: 'response', id: msg.data.id, ok: true, result: outcome.result } : { kind: 'response', id: msg.data.id, ok: false, error: outcome.error }),
         );
       });
-      socket.on('close', () => {
-        offState();
-        sockets.delete(socket);
-      });
+      socket.on('close', offState);
     });
   });
 

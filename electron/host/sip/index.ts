@@ -14,3 +14,5 @@ export { peek, parseVia, transactionKey } from './wire.js';
 export type { WireMessage, WireRequest, WireResponse, WireVia } from './wire.js';
 export { IntercomLine, readStoredLineState, INTERCOM_LINE_SETTINGS_KEY } from './line.js';
 export type { IntercomLineState, IntercomLineOptions } from './line.js';
+export { PanelCalls, describeEnd } from './panel-calls.js';
+export type { PanelCallsOptions } from './panel-calls.js';

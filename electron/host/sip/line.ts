@@ -1,10 +1,12 @@
 // The panel's intercom line: keeps one SIP account registered for the channel the panel is bound
 // to (channel/get), starts it when a channel appears, restarts it when the channel changes and
-// stops it when the panel is unbound.
+// stops it when the panel is unbound. Each account comes with its CallManager (calls and media).
 import { createSocket } from 'node:dgram';
 import type { Logger } from '../log/index.js';
+import { createMediaEngine } from '../media/index.js';
 import type { Store } from '../store/index.js';
 import { SipAccount, type AccountState, type SipAccountConfig } from './account.js';
+import { CallManager, type CallManagerOptions } from './calls/index.js';
 
 export interface IntercomLineState {
   state: AccountState;
@@ -18,12 +20,17 @@ export interface IntercomLineOptions {
   onChange: () => void;
   /** Settings tests and installers may tune (timers, transport); credentials always come from the store. */
   account?: Partial<Omit<SipAccountConfig, 'sipNumber' | 'password' | 'host' | 'port'>>;
+  /** Call settings (ring timeout, unlock limits, RTP ports). */
+  calls?: Partial<Omit<CallManagerOptions, 'account' | 'media' | 'store' | 'logger'>>;
+  /** The calls of the running account; null when the account goes. */
+  onCalls?: (calls: CallManager | null) => void;
 }
 
 const SETTINGS_KEY = 'intercomLine';
 
 export class IntercomLine {
   private account: SipAccount | null = null;
+  private calls: CallManager | null = null;
   private accountKey: string | null = null;
   private current: IntercomLineState = { state: 'NONE', reason: null, sipNumber: null };
   private queue: Promise<void> = Promise.resolve();
@@ -64,6 +71,14 @@ export class IntercomLine {
     );
     this.account = account;
     this.accountKey = key;
+    this.calls = new CallManager({
+      ...this.o.calls,
+      account,
+      media: createMediaEngine({ logger: this.o.logger }),
+      store: { calls: this.o.store.calls, unlockAttempts: this.o.store.unlockAttempts },
+      logger: this.o.logger,
+    });
+    this.o.onCalls?.(this.calls);
     account.onState((e) => this.publish({ state: e.state, reason: e.reason ?? null, sipNumber: channel.sipNumber }));
     this.publish({ state: 'LOGINPROCESS', reason: null, sipNumber: channel.sipNumber });
     await account.start();
@@ -71,8 +86,14 @@ export class IntercomLine {
 
   private async stopAccount(): Promise<void> {
     const account = this.account;
+    const calls = this.calls;
     this.account = null;
+    this.calls = null;
     this.accountKey = null;
+    if (calls) {
+      this.o.onCalls?.(null);
+      await calls.close();
+    }
     if (account) await account.stop();
   }
 

@@ -78,4 +78,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The door's picture at the time of a call, so a missed call shows who was there (issue 4).
+    version: 3,
+    sql: `
+      CREATE TABLE call_snapshots (
+        call_id TEXT PRIMARY KEY,
+        jpeg BLOB NOT NULL,
+        taken_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

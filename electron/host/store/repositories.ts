@@ -143,7 +143,7 @@ interface CallRow {
 
 /** Call history: one row per call, updated as it moves on; the newest 1000 are kept. */
 export class CallsRepo {
-  constructor(private readonly db: Db, private readonly keep = 1000) {}
+  constructor(private readonly db: Db, private readonly keep = 1000, private readonly keepSnapshots = 200) {}
   save(c: StoredCall): void {
     this.db
       .prepare(`INSERT INTO calls (id, direction, kind, remote_number, remote_display_name, state, end_reason, started_at, answered_at, ended_at)
@@ -152,6 +152,22 @@ export class CallsRepo {
         answered_at = excluded.answered_at, ended_at = excluded.ended_at`)
       .run(c.id, c.direction, c.kind, c.remoteNumber, c.remoteDisplayName ?? null, c.state, c.endReason ?? null, c.startedAt, c.answeredAt ?? null, c.endedAt ?? null);
     this.db.prepare('DELETE FROM calls WHERE rowid <= (SELECT MAX(rowid) - ? FROM calls)').run(this.keep);
+    this.db.prepare('DELETE FROM call_snapshots WHERE call_id NOT IN (SELECT id FROM calls ORDER BY rowid DESC LIMIT ?)').run(this.keepSnapshots);
+  }
+  /** The first still of a call wins: it shows who rang, not who was there when it ended. */
+  saveSnapshot(callId: string, jpeg: Uint8Array, takenAt: number): boolean {
+    if (!this.get(callId)) return false;
+    this.db.prepare('INSERT OR IGNORE INTO call_snapshots (call_id, jpeg, taken_at) VALUES (?, ?, ?)').run(callId, Buffer.from(jpeg), takenAt);
+    return true;
+  }
+  snapshot(callId: string): Buffer | undefined {
+    const r = this.db.prepare('SELECT jpeg FROM call_snapshots WHERE call_id = ?').get(callId) as { jpeg: Buffer } | undefined;
+    return r?.jpeg;
+  }
+  withSnapshots(ids: string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.db.prepare(`SELECT call_id FROM call_snapshots WHERE call_id IN (${ids.map(() => '?').join(',')})`).all(...ids) as { call_id: string }[];
+    return new Set(rows.map((r) => r.call_id));
   }
   get(id: string): StoredCall | undefined {
     const r = this.db.prepare('SELECT * FROM calls WHERE id = ?').get(id) as CallRow | undefined;

@@ -1,4 +1,4 @@
-import { WS_PATH } from '@contract';
+import { MEDIA_WS_PATH, WS_PATH } from '@contract';
 import { ipcBridge } from './ipc-bridge';
 import type { ScreenBridge } from './screen-bridge';
 import { wsBridge } from './ws-bridge';
@@ -14,5 +14,5 @@ export { HostRequestError } from './screen-bridge';
 export function connectHost(): ScreenBridge {
   if (window.lintel) return ipcBridge(window.lintel);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return wsBridge({ url: `${scheme}://${location.host}${WS_PATH}` });
+  return wsBridge({ url: `${scheme}://${location.host}${WS_PATH}`, mediaUrl: `${scheme}://${location.host}${MEDIA_WS_PATH}` });
 }

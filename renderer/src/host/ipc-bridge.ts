@@ -10,6 +10,7 @@ export function ipcBridge(lintel: HostBridge): ScreenBridge {
     connected: true,
     request: (method, params) => lintel.request(method, params),
     on: (event, listener) => lintel.on(event, listener),
+    media: lintel.media,
     onConnectionChange: () => () => {},
   };
 }

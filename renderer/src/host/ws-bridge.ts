@@ -8,11 +8,14 @@ import {
   type HostRequestName,
   type HostRequestResult,
 } from '@contract';
+import { mediaSocket } from './media-socket';
 import { HostRequestError, type ScreenBridge } from './screen-bridge';
 
 
 export interface WsBridgeOptions {
   url: string;
+  /** The media channel's WebSocket (binary frames). */
+  mediaUrl: string;
   /** A request the host never answers must not leave a button spinning forever. */
   requestTimeoutMs?: number;
   initialRetryMs?: number;
@@ -146,8 +149,10 @@ export function wsBridge(options: WsBridgeOptions): ScreenBridge {
   }
 
   open();
+  const media = mediaSocket(options.mediaUrl);
 
   return {
+    media,
     get connected() {
       return connected;
     },

@@ -78,6 +78,8 @@ export interface DoorCallStats {
   videoFramesSent: number;
   dtmfReceived: string[];
   infoRequests: number;
+  /** Received 20 ms frames loud enough to be someone talking (RMS >= 300 of 32767), not silence. */
+  audioFramesHeard: number;
 }
 
 export interface DoorCall {
@@ -136,6 +138,7 @@ class Call extends EventEmitter implements DoorCall {
   private finalStats: DoorCallStats | undefined;
   readonly dtmf: string[] = [];
   infoRequests = 0;
+  audioFramesHeard = 0;
   private resolveClosed!: (reason: string) => void;
 
   constructor(
@@ -221,7 +224,17 @@ class Call extends EventEmitter implements DoorCall {
       videoFramesSent: this.videoSender?.framesSent() ?? 0,
       dtmfReceived: [...this.dtmf],
       infoRequests: this.infoRequests,
+      audioFramesHeard: this.audioFramesHeard,
     };
+  }
+
+  /** Counts what the panel's microphone sends us, so a test can tell speech from silence. */
+  listen(media: MediaSession): void {
+    media.on('audio', (frame) => {
+      let sum = 0;
+      for (const s of frame.samples) sum += s * s;
+      if (Math.sqrt(sum / Math.max(1, frame.samples.length)) >= 300) this.audioFramesHeard++;
+    });
   }
 
   /** End state + release media (ffmpeg, sockets, timers). Safe to call more than once. */
@@ -250,6 +263,7 @@ class Call extends EventEmitter implements DoorCall {
       videoFramesSent: Math.max(videoFrames, this.videoSender?.framesSent() ?? 0),
       dtmfReceived: [...this.dtmf],
       infoRequests: this.infoRequests,
+      audioFramesHeard: this.audioFramesHeard,
     };
     await this.media?.close();
   }
@@ -399,6 +413,7 @@ export class DoorStation extends EventEmitter {
     const call = new Call('call', target, this.now, this.logger);
     const media = await this.engine.createSession({ localAddress: this.opts.localAddress, portRange: this.opts.portRange, video: false });
     call.media = media;
+    call.listen(media);
     try {
       if (this.opts.video) call.videoPort = await reserveVideoPort(this.opts.localAddress, this.opts.portRange);
     } catch (err) {
@@ -603,6 +618,7 @@ export class DoorStation extends EventEmitter {
     });
     const media = await this.engine.createSession({ localAddress: this.opts.localAddress, portRange: this.opts.portRange, video: false });
     call.media = media;
+    call.listen(media);
     this.watchMedia(call, media);
     if (this.opts.video) call.videoPort = await reserveVideoPort(this.opts.localAddress, this.opts.portRange);
     const parameters = this.opts.video ? await h264Parameters(this.opts.ffmpegPath, this.opts.videoFormat, this.logger) : undefined;
