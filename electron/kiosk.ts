@@ -1,8 +1,9 @@
 // Everything `npm start` runs, minus the window: the sandbox community when no cloud is configured,
 // the host, and (under Node) the screen server. Electron's main.ts and the Node launcher share it.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../test/sandbox/index.js';
+import { KAMAILIO, startKamailio, type Kamailio } from '../test/sandbox/kamailio.js';
 import { createHost, type Host, type HostOptions } from './host/index.js';
 import type { HostConfig } from './host/config/index.js';
 import type { Logger } from './host/log/index.js';
@@ -14,6 +15,8 @@ export const RENDERER_DIR = join(projectRoot(), 'dist', 'renderer');
 export interface Kiosk {
   host: Host;
   sandbox: Sandbox | null;
+  /** The sandbox community's SIP server (kamailio), when it is installed. */
+  registrar: Kamailio | null;
   screen: ScreenServer | null;
   stop(): Promise<void>;
 }
@@ -28,22 +31,52 @@ export interface KioskOptions {
 
 /** The console's address stays the same across restarts unless something else holds the port. */
 export const SANDBOX_PORT = 8700;
+/** The sandbox's SIP server listens here when the port is free (as a community server would). */
+export const SANDBOX_SIP_PORT = 5060;
 
-async function startSandboxOnPreferredPort(dbFile: string): Promise<Sandbox> {
+async function startSandboxOnPreferredPort(dbFile: string, registrar: Kamailio | null): Promise<Sandbox> {
+  const sip = registrar ? { registrar, doorStations: { registrar: { host: registrar.host, port: registrar.port } } } : {};
   try {
-    return await startSandbox({ dbFile, port: SANDBOX_PORT, logger: false });
+    return await startSandbox({ dbFile, port: SANDBOX_PORT, logger: false, ...sip });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-    return startSandbox({ dbFile, port: 0, logger: false });
+    return startSandbox({ dbFile, port: 0, logger: false, ...sip });
   }
+}
+
+/**
+ * The sandbox community's SIP server: kamailio from Debian, on 5060 when free. Without it the
+ * panel binds and shows everything but its intercom line stays offline, and the door stations
+ * cannot ring.
+ */
+async function startSandboxRegistrar(logger: Logger): Promise<Kamailio | null> {
+  if (!existsSync(KAMAILIO)) {
+    logger.warn({ expected: KAMAILIO }, 'kamailio is not installed: the sandbox has no SIP server, so the intercom line stays offline (apt-get install kamailio)');
+    return null;
+  }
+  for (const port of [SANDBOX_SIP_PORT, undefined]) {
+    try {
+      return await startKamailio({ users: {}, ...(port ? { port } : {}), minExpires: 10 });
+    } catch (e) {
+      logger.warn({ err: e instanceof Error ? e.message.split('\n')[0] : String(e), port: port ?? 'random' }, 'the sandbox SIP server did not start on this port');
+    }
+  }
+  return null;
 }
 
 export async function startKiosk(o: KioskOptions): Promise<Kiosk> {
   let sandbox: Sandbox | null = null;
+  let registrar: Kamailio | null = null;
   mkdirSync(o.config.dataDir, { recursive: true, mode: 0o700 });
   if (!o.config.cloud) {
-    sandbox = await startSandboxOnPreferredPort(join(o.config.dataDir, 'sandbox.sqlite'));
-    o.logger.info({ url: sandbox.url }, 'no cloud configured: using the built-in sandbox community');
+    registrar = await startSandboxRegistrar(o.logger);
+    try {
+      sandbox = await startSandboxOnPreferredPort(join(o.config.dataDir, 'sandbox.sqlite'), registrar);
+    } catch (e) {
+      await registrar?.dispose();
+      throw e;
+    }
+    o.logger.info({ url: sandbox.url, sip: registrar ? `${registrar.host}:${registrar.port}` : null }, 'no cloud configured: using the built-in sandbox community');
   }
   const host = await createHost({
     ...o.hostOptions,
@@ -57,16 +90,19 @@ export async function startKiosk(o: KioskOptions): Promise<Kiosk> {
   } catch (e) {
     await host.close();
     await sandbox?.close();
+    await registrar?.dispose();
     throw e;
   }
   return {
     host,
     sandbox,
+    registrar,
     screen,
     async stop() {
       await screen?.close();
       await host.close();
       await sandbox?.close();
+      await registrar?.dispose();
     },
   };
 }

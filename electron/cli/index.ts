@@ -65,6 +65,13 @@ async function start(): Promise<number> {
   const url = kiosk.screen?.url ?? '';
   process.stdout.write(`Lintel ${kiosk.host.deviceId}\n  screen:  ${url}\n`);
   if (kiosk.sandbox) process.stdout.write(`  sandbox: ${kiosk.sandbox.url}\n  console: ${kiosk.sandbox.consoleUrl}\n`);
+  if (kiosk.sandbox) {
+    process.stdout.write(
+      kiosk.registrar
+        ? `  sip:     ${kiosk.registrar.host}:${kiosk.registrar.port} (kamailio; the console's 门口机呼叫 rings this panel)\n`
+        : '  sip:     none (kamailio is not installed: the intercom line stays offline)\n',
+    );
+  }
   const browser = process.env['LINTEL_NO_BROWSER'] ? null : launchChromium(url, join(config.dataDir, 'chromium-profile'), process.env);
   if (!browser) process.stdout.write('  (no browser opened: open the screen URL in Chromium)\n');
   process.stdout.write('Press Ctrl-C to stop.\n');

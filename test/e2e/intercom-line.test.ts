@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { bindFromApp, demoHouses } from '../support/bind.js';
 import { launchChromium } from '../support/chromium.js';
 import { consoleGet } from '../support/console.js';
-import { startKamailio, type Kamailio } from '../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../sandbox/kamailio.js';
 import { startPanel, waitForState, type TestPanel } from '../support/panel.js';
 import { waitForText } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';

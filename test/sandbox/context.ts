@@ -12,4 +12,6 @@ export interface SandboxContext {
   tokenLifetimeMs: number;
   app: { appKey: string; appSecret: string };
   log: Logger;
+  /** Told of every SIP account created or given a new password (a registrar that must know them). */
+  onSipAccount?: (sipNumber: string, sipPassword: string) => void;
 }

@@ -27,8 +27,13 @@ export interface SandboxOptions {
   port?: number;
   /** Clock (ms), default Date.now. */
   now?: () => number;
-  /** What channel/get and sip/add report; default 127.0.0.1:5060. */
+  /** What channel/get and sip/add report; default 127.0.0.1:5060 (or the registrar's address). */
   sip?: { host: string; port: number };
+  /**
+   * A SIP registrar the sandbox keeps in step with its accounts (every account it has or creates
+   * is added), so panels it provisions can register: what the platform's own SIP server does.
+   */
+  registrar?: SandboxRegistrar;
   /** Default 5 min. */
   qrLifetimeMs?: number;
   /** Default 2 h. */
@@ -45,6 +50,12 @@ export interface SandboxOptions {
    * Enables the console's ring button / `POST /console/api/ring`.
    */
   doorStations?: DoorStationsOptions;
+}
+
+export interface SandboxRegistrar {
+  host: string;
+  port: number;
+  addUser(sipNumber: string, sipPassword: string): Promise<void>;
 }
 
 export interface Sandbox {
@@ -103,7 +114,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ctx: SandboxContext = {
     db,
     now: opts.now ?? Date.now,
-    sip: opts.sip ?? { host: '127.0.0.1', port: 5060 },
+    sip: opts.sip ?? (opts.registrar ? { host: opts.registrar.host, port: opts.registrar.port } : { host: '127.0.0.1', port: 5060 }),
     qrLifetimeMs: opts.qrLifetimeMs ?? 5 * 60 * 1000,
     tokenLifetimeMs: opts.tokenLifetimeMs ?? 2 * 60 * 60 * 1000,
     app: { ...DEMO_APP },
@@ -111,6 +122,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   try {
     seedDemoCommunity(ctx);
+    const registrar = opts.registrar;
+    if (registrar) {
+      const accounts = ctx.db.prepare('SELECT sip_number, sip_password FROM sip_accounts').all() as { sip_number: string; sip_password: string }[];
+      for (const a of accounts) await registrar.addUser(a.sip_number, a.sip_password);
+      ctx.onSipAccount = (n, p) => {
+        registrar.addUser(n, p).catch((e: unknown) => log.error({ err: e instanceof Error ? e.message : String(e), sipNumber: n }, 'sandbox: the registrar did not take an account'));
+      };
+    }
   } catch (err) {
     cleanup();
     throw err;

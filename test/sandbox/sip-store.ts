@@ -54,6 +54,7 @@ export function createSipAccounts(ctx: SandboxContext, count: number, type: numb
       out.push({ sipNumber, sipPassword, sipHost: ctx.sip.host, sipPort: ctx.sip.port, type, createTime: now });
     }
   })();
+  for (const a of out) ctx.onSipAccount?.(a.sipNumber, a.sipPassword);
   return out;
 }
 
@@ -93,6 +94,7 @@ export function updateSipPassword(ctx: SandboxContext, sipNumber: string): strin
   requireSipAccount(ctx, sipNumber);
   const pw = randomPassword();
   ctx.db.prepare('UPDATE sip_accounts SET sip_password = ? WHERE sip_number = ?').run(pw, sipNumber);
+  ctx.onSipAccount?.(sipNumber, pw);
   return pw;
 }
 

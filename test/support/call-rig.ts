@@ -7,7 +7,7 @@ import type { DoorStation } from '../sandbox/door-station/index.js';
 import type { HostOptions } from '../../electron/host/index.js';
 import { bindFromApp } from './bind.js';
 import { consoleGet } from './console.js';
-import { startKamailio, type Kamailio } from './kamailio.js';
+import { startKamailio, type Kamailio } from '../sandbox/kamailio.js';
 import { startPanel, waitForState, type TestPanel } from './panel.js';
 import { tempDir } from './temp.js';
 

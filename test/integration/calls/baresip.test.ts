@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { SipAccount } from '../../../electron/host/sip/index.js';
 import { CallManager, memoryCallStore, type CallView } from '../../../electron/host/sip/calls/index.js';
 import { createMediaEngine, type VideoAccessUnit } from '../../../electron/host/media/index.js';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { tempDir } from '../../support/temp.js';
 import { Baresip } from './baresip.js';
 import { sineFrame, until } from './helpers.js';

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../support/kamailio.js';
+import { freePort } from '../../sandbox/kamailio.js';
 import { tempDir } from '../../support/temp.js';
 
 export interface BaresipEvent {

@@ -12,7 +12,7 @@ import { SipAccount } from '../../../electron/host/sip/index.js';
 import { CallError, CallManager, memoryCallStore, type CallManagerOptions, type CallStore, type CallView, type UnlockResult } from '../../../electron/host/sip/calls/index.js';
 import { createMediaEngine } from '../../../electron/host/media/index.js';
 import { keyFileCipher, openStore } from '../../../electron/host/store/index.js';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { tempDir } from '../../support/temp.js';
 import { mulberry32 } from '../../support/prng.js';
 import { TestDoor, percentile, until } from './helpers.js';

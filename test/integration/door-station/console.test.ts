@@ -2,7 +2,7 @@
 // door ring the house's bound panel (a test-side receiver registered as that panel's number),
 // openings land in GET /console/api/door-events, and `lintel sandbox ring` reports what happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { harness, type Harness } from '../../sandbox/fixture.js';
 import { DOOR_STATIONS } from '../../sandbox/index.js';
 import { runRingCli } from '../../sandbox/cli.js';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { decodeAnnexB, tempDir } from '../media/ffmpeg-rtp.js';
 import { startDoorStation, type DoorStation } from '../../sandbox/door-station/index.js';
 import { TestPanel } from './panel.js';

@@ -2,7 +2,7 @@
 // repeats within 3 s open once), RFC 2833 '*', and the door modes silent and reject-info.
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { startDoorStation, type DoorCall, type DoorStation } from '../../sandbox/door-station/index.js';
 import { TestPanel, type PanelCall } from './panel.js';
 

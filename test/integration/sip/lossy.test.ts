@@ -4,7 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SipAccount, type AccountStateEvent } from '../../../electron/host/sip/index.js';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { mulberry32 } from './helpers.js';
 
 class LossyRelay {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SipAccount, type AccountStateEvent, type SipAccountConfig } from '../../../electron/host/sip/index.js';
-import { startKamailio, type Kamailio } from '../../support/kamailio.js';
+import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
 import { Peer, header } from './helpers.js';
 
 const log = pino({ level: process.env['SIP_TEST_LOG'] ?? 'silent' });

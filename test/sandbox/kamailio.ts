@@ -1,5 +1,6 @@
 // A real kamailio on loopback as a registrar (digest auth, realm "asterisk" like the platform's)
-// and a plain proxy between registered users. Each instance lives in its own temp dir: config,
+// and a plain proxy between registered users: the tests' SIP server, and the sandbox community's
+// when `npm start` runs without a cloud. Each instance lives in its own temp dir: config,
 // pid file, ctl socket. Readiness is a real OPTIONS answered over UDP, never a sleep.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -7,10 +8,10 @@ import { createServer } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from './temp.js';
+import { tempDir } from '../support/temp.js';
 
 const execFileP = promisify(execFile);
-const KAMAILIO = '/usr/sbin/kamailio';
+export const KAMAILIO = '/usr/sbin/kamailio';
 const KAMCMD = '/usr/sbin/kamcmd';
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 
