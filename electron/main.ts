@@ -3,7 +3,10 @@
 // recognizer's worker can load its model.
 import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join, normalize, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { modelArchive } from './host/speech/model-files.js';
+import { MODEL_ARCHIVE_PATH } from './host/voice/index.js';
 import { IPC_EVENT, IPC_MEDIA, IPC_REQUEST } from './contract/index.js';
 import { loadConfig } from './host/config/index.js';
 import { createLogger } from './host/log/index.js';
@@ -21,6 +24,11 @@ let kiosk: Kiosk | null = null;
 async function boot(): Promise<void> {
   await app.whenReady();
   protocol.handle(SCHEME, async (request) => {
+    if (new URL(request.url).pathname === MODEL_ARCHIVE_PATH) {
+      const dir = kiosk?.host.voiceModelDir();
+      if (!dir) return new Response('no voice model installed', { status: 404 });
+      return new Response(Readable.toWeb(modelArchive(dir)) as ReadableStream, { headers: { 'content-type': 'application/gzip' } });
+    }
     const path = normalize(join(RENDERER_DIR, decodeURIComponent(new URL(request.url).pathname)));
     if (!path.startsWith(RENDERER_DIR + sep) && path !== RENDERER_DIR) return new Response('not found', { status: 404 });
     const file = path.endsWith(sep) || path === RENDERER_DIR ? join(path, 'index.html') : path;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DATABASE_FILE } from '../host/index.js';
 import type { HostConfig } from '../host/config/index.js';
 import { checkModelLayout, modelSearchPath, type ModelLayout } from '../host/speech/model-files.js';
+import { VOICE_MODEL_SETTINGS_KEY } from '../host/voice/index.js';
 import { BindingRepo, ProblemsRepo, SecretsRepo, SettingsRepo, openDatabaseReadOnly, schemaVersion, type SecretCipher } from '../host/store/index.js';
 import { INTERCOM_LINE_SETTINGS_KEY, readStoredLineState } from '../host/sip/index.js';
 import { LINTEL_VERSION } from '../host/version.js';
@@ -20,7 +21,7 @@ export interface StatusReport {
     /** As the running host last reported it: NONE, LOGINPROCESS, ONLINE or OFFLINE. */
     state: string | null; reason: string | null; stateAt: string | null;
   } | null;
-  model: ModelLayout;
+  model: ModelLayout & { screenReport: { status: string; detail: string; at: string } | null };
   versions: { lintel: string; node: string; electron: string | null; schema: number };
   lastError: { code: string; message: string; detail: string; at: string } | null;
 }
@@ -62,11 +63,22 @@ export function readStatus(config: HostConfig, env: NodeJS.ProcessEnv = process.
             state: line?.state ?? null, reason: line?.reason ?? null, stateAt: line ? new Date(line.at).toISOString() : null,
           }
         : null,
-      model: checkModelLayout(modelSearchPath(config.dataDir, env)),
+      model: { ...checkModelLayout(modelSearchPath(config.dataDir, env)), screenReport: db ? readScreenModelReport(new SettingsRepo(db).get(VOICE_MODEL_SETTINGS_KEY)) : null },
       versions: { lintel: LINTEL_VERSION, node: process.versions.node, electron: process.versions['electron'] ?? null, schema: db ? schemaVersion(db) : 0 },
       lastError: last ? { ...last, at: new Date(last.at).toISOString() } : null,
     };
   } finally {
     db?.close();
+  }
+}
+
+/** What the screen's recognizer last said of the model (loaded, or why it failed). */
+function readScreenModelReport(value: string | undefined): { status: string; detail: string; at: string } | null {
+  if (!value) return null;
+  try {
+    const r = JSON.parse(value) as { status: string; detail: string; at: number };
+    return { status: r.status, detail: r.detail, at: new Date(r.at).toISOString() };
+  } catch {
+    return null;
   }
 }

@@ -108,12 +108,44 @@ export const callSchema = z.object({
 });
 export type Call = z.infer<typeof callSchema>;
 
+// ---------------------------------------------------------------- voice
+
+export const voiceContextSchema = z.enum(['home', 'ringing', 'inCall', 'monitoring', 'noticeAlert', 'noticePlaying', 'floorSetup', 'choosing']);
+export type VoiceContext = z.infer<typeof voiceContextSchema>;
+
+/**
+ * The voice bar and the dialog. The host decides what a heard sentence means (grammar/, the
+ * context, the wake-word and safety rules) and acts; the screen listens, shows and plays.
+ */
+export const voiceStateSchema = z.object({
+  /** The dialog context: the recognizer switches to this context's grammar (voice.grammar). */
+  context: voiceContextSchema,
+  phase: z.enum(['idle', 'heard', 'doing', 'done', 'not-understood', 'refused']),
+  /** The sentence last heard, as recognised. */
+  heard: z.string().nullable(),
+  /** Chinese feedback shown in the bar (and spoken when it is a confirmation). */
+  message: z.string().nullable(),
+  at: z.number().nullable(),
+  /** 开门 heard without the wake word while a door rings: the resident confirms by touch. */
+  confirm: z.object({ id: z.string(), action: z.literal('unlock'), callId: z.string(), expiresAt: z.number() }).nullable(),
+  /** The panel is speaking (frames of kind 'speech' with mediaTag = id). */
+  speaking: z.object({ id: z.number().int().nonnegative(), text: z.string() }).nullable(),
+  /** The recognizer's model as the screen last reported it ('unknown' until it does). */
+  model: z.object({
+    status: z.enum(['unknown', 'loading', 'ready', 'missing', 'failed']),
+    /** Chinese, for the screen: why voice is not available. */
+    message: z.string().nullable(),
+  }),
+});
+export type VoiceState = z.infer<typeof voiceStateSchema>;
+
 export const panelStateSchema = z.object({
   deviceId: z.string(),
   binding: bindingSchema,
   intercom: intercomSchema,
   /** The call in progress (or just ended), if any. There is at most one: a second caller gets busy. */
   call: callSchema.nullable(),
+  voice: voiceStateSchema,
   problem: problemSchema.nullable(),
   /** Host clock when the state was produced; the screen's countdowns use the offset to it. */
   hostTime: z.number(),
@@ -177,6 +209,23 @@ export const hostRequests = {
   'call.snapshot': { params: callRef.extend({ image: snapshotDataUrl }).strict(), result: ok },
   'calls.history': { params: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), result: z.object({ calls: z.array(callHistoryEntrySchema) }) },
   'calls.snapshot': { params: callRef, result: z.object({ image: z.string().nullable() }) },
+  /** The Vosk grammar (JSON phrase list) of a dialog context, and where the model archive is served. */
+  'voice.grammar': { params: z.object({ context: voiceContextSchema }).strict(), result: z.object({ context: voiceContextSchema, phrases: z.array(z.string()), modelUrl: z.string().nullable() }) },
+  /** The recognizer heard a sentence (final result). The host resolves and acts on it. */
+  'voice.heard': {
+    params: z.object({ text: z.string().max(200), confidence: z.number().min(0).max(1), context: voiceContextSchema }).strict(),
+    result: z.object({
+      outcome: z.enum(['done', 'failed', 'refused', 'ignored', 'not-now', 'not-understood', 'confirm']),
+      intent: z.string().nullable(),
+      message: z.string().nullable(),
+    }),
+  },
+  /** The resident's touch answer to a voice confirmation (e.g. 开门 without the wake word). */
+  'voice.confirm': { params: z.object({ id: z.string(), accept: z.boolean() }).strict(), result: ok },
+  /** Stop the panel's speech (the resident spoke over it, or tapped). */
+  'voice.stopSpeaking': { params: empty, result: ok },
+  /** What the screen's recognizer found when it loaded the model. */
+  'voice.model': { params: z.object({ status: z.enum(['loading', 'ready', 'missing', 'failed']), detail: z.string().max(500) }).strict(), result: ok },
 } as const;
 
 export type HostRequestName = keyof typeof hostRequests;

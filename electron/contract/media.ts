@@ -2,23 +2,27 @@
 // the WebSocket (path MEDIA_WS_PATH) and Electron IPC. Pure functions, no Node or DOM APIs.
 //
 //   offset  size  field
-//   0       1     kind: 1 video access unit, 2 far-end audio, 3 microphone
+//   0       1     kind: 1 video access unit, 2 far-end audio, 3 microphone, 4 speech (the panel's
+//                 own voice: one whole utterance per frame; mediaTag = VoiceState.speaking.id)
 //   1       1     flags: bit 0 = key frame (video)
 //   2       2     reserved, 0
 //   4       4     mediaTag (uint32): the call's Call.mediaTag; frames of other calls are stale
 //   8       4     RTP timestamp (uint32; 90 kHz video, 8 kHz audio; 0 for microphone)
 //   12      8     receivedAt (float64, host clock ms; 0 for microphone)
 //   20      ...   payload: video = H.264 Annex-B access unit (SPS+PPS+IDR in a key unit);
-//                 audio / microphone = 16-bit signed little-endian PCM, 8 kHz mono
+//                 audio / microphone = 16-bit signed little-endian PCM, 8 kHz mono;
+//                 speech = the same at MEDIA_SPEECH_RATE
 // Header fields are little-endian.
 
 export const MEDIA_WS_PATH = '/media';
 export const MEDIA_HEADER_BYTES = 20;
 /** The rate of every PCM payload on the channel: G.711's. */
 export const MEDIA_PCM_RATE = 8000;
+/** The panel's synthesised speech: wider band than a phone line, for elderly ears. */
+export const MEDIA_SPEECH_RATE = 16000;
 
-export type MediaFrameKind = 'video' | 'audio' | 'microphone';
-const KIND_CODES: Record<MediaFrameKind, number> = { video: 1, audio: 2, microphone: 3 };
+export type MediaFrameKind = 'video' | 'audio' | 'microphone' | 'speech';
+const KIND_CODES: Record<MediaFrameKind, number> = { video: 1, audio: 2, microphone: 3, speech: 4 };
 
 export interface VideoFrameMessage {
   kind: 'video';
@@ -31,11 +35,11 @@ export interface VideoFrameMessage {
 }
 
 export interface PcmFrameMessage {
-  kind: 'audio' | 'microphone';
+  kind: 'audio' | 'microphone' | 'speech';
   mediaTag: number;
   timestamp: number;
   receivedAt: number;
-  /** 8 kHz mono samples. */
+  /** Mono samples: 8 kHz (audio, microphone) or MEDIA_SPEECH_RATE (speech). */
   samples: Int16Array;
 }
 
@@ -74,12 +78,13 @@ export function decodeMediaFrame(buffer: ArrayBuffer): MediaFrameMessage {
   if (code === KIND_CODES.video) {
     return { kind: 'video', mediaTag, key: (view.getUint8(1) & 1) === 1, timestamp, receivedAt, data: new Uint8Array(buffer, MEDIA_HEADER_BYTES) };
   }
-  if (code === KIND_CODES.audio || code === KIND_CODES.microphone) {
+  if (code === KIND_CODES.audio || code === KIND_CODES.microphone || code === KIND_CODES.speech) {
     if (payloadBytes % 2 !== 0) throw new MediaFrameError('PCM payload has an odd number of bytes');
     const samples = new Int16Array(payloadBytes / 2);
     const pcm = new DataView(buffer, MEDIA_HEADER_BYTES);
     for (let i = 0; i < samples.length; i++) samples[i] = pcm.getInt16(i * 2, true);
-    return { kind: code === KIND_CODES.audio ? 'audio' : 'microphone', mediaTag, timestamp, receivedAt, samples };
+    const kind = code === KIND_CODES.audio ? 'audio' : code === KIND_CODES.speech ? 'speech' : 'microphone';
+    return { kind, mediaTag, timestamp, receivedAt, samples };
   }
   throw new MediaFrameError(`unknown media frame kind ${code}`);
 }

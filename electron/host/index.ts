@@ -12,6 +12,7 @@ import { CommunityClient, type PlatformCredentials } from './platform/index.js';
 import { IntercomLine, PanelCalls, type IntercomLineOptions } from './sip/index.js';
 import { keyFileCipher, openStore, type SecretCipher, type Store } from './store/index.js';
 import { LINTEL_VERSION } from './version.js';
+import { createVoiceService, type VoiceService } from './voice/index.js';
 
 export { UserFacingError };
 
@@ -30,6 +31,10 @@ export interface HostOptions {
   calls?: IntercomLineOptions['calls'];
   /** How long the call-ended view stays (default 6 s). */
   endedCallLingerMs?: number;
+  /** Voice dialog settings for tests (far-end guard, rate limit…). */
+  voice?: Parameters<typeof createVoiceService>[0]['dialog'];
+  /** Where the voice model and vocabulary are looked for (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Host {
@@ -37,6 +42,8 @@ export interface Host {
   readonly deviceId: string;
   state(): PanelState;
   on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
+  /** The recognizer model's directory when its layout is complete (served to the screen as an archive). */
+  voiceModelDir(): string | null;
   /** The media channel (contract/media.ts): frames for the screen, and the screen's microphone. */
   media: {
     onFrame(listener: (frame: ArrayBuffer) => void): () => void;
@@ -46,6 +53,10 @@ export interface Host {
 }
 
 export const DATABASE_FILE = 'lintel.sqlite';
+
+const VOICE_BEFORE_START: PanelState['voice'] = {
+  context: 'home', phase: 'idle', heard: null, message: null, at: null, confirm: null, speaking: null, model: { status: 'unknown', message: null },
+};
 export const KEY_FILE = 'secret.key';
 
 export async function createHost(options: HostOptions): Promise<Host> {
@@ -57,11 +68,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const credentials = options.credentials ?? resolveCredentials(config, store);
   const events = new EventEmitter();
 
+  // Assigned once the voice service is up; state() may be asked for before (its own setup emits).
+  let voice: VoiceService | undefined;
   const state = (): PanelState => ({
     deviceId,
     binding: binding?.state.binding ?? { status: 'unbound', qr: null },
     intercom: line.state,
     call: calls.call,
+    voice: voice?.state ?? VOICE_BEFORE_START,
     problem: binding?.state.problem ?? notConfigured,
     hostTime: now(),
     version: LINTEL_VERSION,
@@ -113,6 +127,26 @@ export async function createHost(options: HostOptions): Promise<Host> {
         ...(options.bindingTiming ? { timing: options.bindingTiming } : {}),
       })
     : null;
+  const speechFrames = new EventEmitter();
+  voice = await createVoiceService({
+    store,
+    logger: logger.child({ service: 'voice' }),
+    dataDir: config.dataDir,
+    onChange: emitState,
+    emitFrame: (frame) => speechFrames.emit('frame', frame),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.voice ? { dialog: options.voice } : {}),
+    actions: {
+      call: () => calls.call,
+      answer: (callId) => calls.answer(callId),
+      hangup: (callId) => calls.hangup(callId),
+      unlockCall: (callId) => calls.unlock(callId, 'voice'),
+      monitor: () => calls.monitor(),
+      callDesk: () => calls.callDesk(),
+      farEndSpeechAt: () => calls.farEndSpeechAt(),
+    },
+  });
+
   binding?.start();
   void line.sync();
   logger.info({ deviceId, cloud: credentials?.endpoint ?? null, dataDir: config.dataDir }, 'host started');
@@ -160,6 +194,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'calls.history': async ({ limit }) => ({ calls: calls.history(limit) }),
     'calls.snapshot': async ({ callId }) => ({ image: calls.snapshotOf(callId) }),
+    'voice.grammar': async ({ context }) => voice.grammar(context),
+    'voice.heard': ({ text, confidence, context }) => voice.heard(text, confidence, context),
+    'voice.confirm': async ({ id, accept }) => {
+      await voice.confirm(id, accept);
+      return { ok: true };
+    },
+    'voice.stopSpeaking': async () => {
+      voice.stopSpeaking();
+      return { ok: true };
+    },
+    'voice.model': async ({ status, detail }) => {
+      voice.reportModel(status, detail);
+      return { ok: true };
+    },
   };
 
   return {
@@ -170,8 +218,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
       events.on(event, listener);
       return () => void events.off(event, listener);
     },
+    voiceModelDir: () => (voice.model.state === 'ok' ? voice.model.dir : null),
     media: {
-      onFrame: (listener) => calls.onMediaFrame(listener),
+      onFrame: (listener) => {
+        const offCalls = calls.onMediaFrame(listener);
+        speechFrames.on('frame', listener);
+        return () => {
+          offCalls();
+          speechFrames.off('frame', listener);
+        };
+      },
       receive: (frame) => calls.receiveMediaFrame(frame),
     },
     async close() {
@@ -179,6 +235,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await binding?.idle();
       await line.close();
       calls.close();
+      voice?.close();
       store.close();
       logger.info('host stopped');
     },

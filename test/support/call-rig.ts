@@ -27,6 +27,7 @@ export interface CallRig {
 export interface CallRigOptions {
   calls?: HostOptions['calls'];
   endedCallLingerMs?: number;
+  voice?: HostOptions['voice'];
   env?: Record<string, string>;
 }
 
@@ -51,6 +52,7 @@ export async function startCallRig(o: CallRigOptions = {}): Promise<CallRig> {
     ...(o.calls ? { calls: o.calls } : {}),
     ...(o.endedCallLingerMs !== undefined ? { endedCallLingerMs: o.endedCallLingerMs } : {}),
     ...(o.env ? { env: o.env } : {}),
+    ...(o.voice ? { voice: o.voice } : {}),
   });
   const unbound = await waitForState(panel.host, (s) => s.binding.status === 'unbound' && s.binding.qr !== null);
   if (unbound.binding.status !== 'unbound' || !unbound.binding.qr) throw new Error('the panel shows no QR');

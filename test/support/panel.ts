@@ -27,6 +27,7 @@ export interface TestPanelOptions {
   sipAccount?: HostOptions['sipAccount'];
   calls?: HostOptions['calls'];
   endedCallLingerMs?: number;
+  voice?: HostOptions['voice'];
   /** Extra LINTEL_* settings (desk number, monitor door…). */
   env?: Record<string, string>;
 }
@@ -34,6 +35,8 @@ export interface TestPanelOptions {
 export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
   const host = await createHost({
     config: loadConfig({ ...o.env, LINTEL_DATA_DIR: o.dataDir }),
+    // Only what the test gives: the machine's own LINTEL_* (a model dir, say) must not leak in.
+    env: { ...o.env },
     credentials: { endpoint: o.sandbox.url, appKey: o.sandbox.app.appKey, appSecret: o.appSecret ?? o.sandbox.app.appSecret },
     logger: silentLogger(),
     ...(o.now ? { now: o.now } : {}),
@@ -41,6 +44,7 @@ export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
     ...(o.sipAccount ? { sipAccount: o.sipAccount } : {}),
     ...(o.calls ? { calls: o.calls } : {}),
     ...(o.endedCallLingerMs !== undefined ? { endedCallLingerMs: o.endedCallLingerMs } : {}),
+    ...(o.voice ? { voice: o.voice } : {}),
   });
   const screen = await startScreenServer({ host, rendererDir: RENDERER_DIR, port: o.port ?? 0, logger: silentLogger() });
   return {

@@ -11,6 +11,8 @@ import type { WebSocket } from 'ws';
 import { MEDIA_WS_PATH, WS_PATH, clientMessageSchema, type ServerMessage } from '../../contract/index.js';
 import type { Host } from '../index.js';
 import type { Logger } from '../log/index.js';
+import { modelArchive } from '../speech/model-files.js';
+import { MODEL_ARCHIVE_PATH } from '../voice/index.js';
 import { dispatchRequest } from './dispatch.js';
 
 export const SCREEN_CSP =
@@ -41,6 +43,11 @@ export async function startScreenServer(opts: { host: Host; rendererDir: string;
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 1 << 20 } });
   await app.register(fastifyStatic, { root: opts.rendererDir, prefix: '/' });
+  app.get(MODEL_ARCHIVE_PATH, async (_req, reply) => {
+    const dir = opts.host.voiceModelDir();
+    if (!dir) return reply.code(404).send('no voice model installed');
+    return reply.type('application/gzip').header('cache-control', 'no-store').send(modelArchive(dir));
+  });
 
   const sockets = new Set<WebSocket>();
   const admit = (socket: WebSocket, origin: string | undefined): boolean => {

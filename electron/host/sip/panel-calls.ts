@@ -41,12 +41,24 @@ interface Current {
 }
 
 const SILENCE = new Int16Array(160);
+/**
+ * A 20 ms frame louder than this (RMS of 32767) counts as far-end speech: well above line noise
+ * and comfort noise, below a voice at normal level through a door station's microphone.
+ */
+const FAR_END_SPEECH_RMS = 500;
+
+function rms(samples: Int16Array): number {
+  let sum = 0;
+  for (const s of samples) sum += s * s;
+  return Math.sqrt(sum / Math.max(1, samples.length));
+}
 
 export class PanelCalls {
   private manager: CallManager | null = null;
   private detach: (() => void) | null = null;
   private current: Current | null = null;
   private nextTag = 1;
+  private farEndSpeech = -Infinity;
   private readonly media = new EventEmitter();
   private readonly linger: number;
 
@@ -71,10 +83,16 @@ export class PanelCalls {
     const onAudio: CallManagerEvents['audio'] = ({ callId, frame }) => {
       const call = this.liveCall(callId);
       if (!call) return;
+      if (rms(frame.samples) >= FAR_END_SPEECH_RMS) this.farEndSpeech = Date.now();
       this.forward(encodeMediaFrame({ kind: 'audio', mediaTag: call.mediaTag, timestamp: frame.timestamp, receivedAt: Date.now(), samples: frame.samples }));
     };
     manager.on('call', onCall).on('video', onVideo).on('audio', onAudio);
     this.detach = () => void manager.off('call', onCall).off('video', onVideo).off('audio', onAudio);
+  }
+
+  /** When the far end last sounded like someone speaking (Date.now ms): the voice unlock guard. */
+  farEndSpeechAt(): number {
+    return this.farEndSpeech;
   }
 
   /** The call for PanelState. */

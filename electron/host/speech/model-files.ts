@@ -1,6 +1,8 @@
 // The recognizer's model is an install-time asset: this only looks at what is on disk, never fetches.
+import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export const MODEL_NAME = 'vosk-model-small-cn-0.22';
 
@@ -30,4 +32,27 @@ export function checkModelLayout(candidates: string[]): ModelLayout {
     return { state: missingFiles.length === 0 ? 'ok' : 'incomplete', lookedIn: candidates, dir, missingFiles };
   }
   return { state: 'missing', lookedIn: candidates, dir: null, missingFiles: [] };
+}
+
+/**
+ * The model's vocabulary, to compile grammars Vosk will not silently shorten: the graph's own
+ * words.txt when the model has one, else LINTEL_VOCABULARY_FILE, else a words list beside the model.
+ */
+export function vocabularyFileFor(layout: ModelLayout, dataDir: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = [
+    layout.dir ? join(layout.dir, 'graph', 'words.txt') : undefined,
+    env['LINTEL_VOCABULARY_FILE'],
+    join(dataDir, 'models', `${MODEL_NAME}.words.txt`),
+  ];
+  return candidates.find((f): f is string => Boolean(f) && existsSync(f as string)) ?? null;
+}
+
+/**
+ * The model directory as the gzipped tar vosk-browser loads (its `Model(url)` fetches an archive).
+ * Built by the system tar on the fly: the model is an install-time asset of ~40 MB and the screen
+ * loads it once per page load.
+ */
+export function modelArchive(dir: string): Readable {
+  const child = spawn('tar', ['-cz', '-C', dirname(dir), basename(dir)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return child.stdout;
 }

@@ -1,12 +1,12 @@
 // The host's persistent state: one SQLite file, with secrets sealed by a SecretCipher.
 import { openDatabase, schemaVersion, type Db } from './database.js';
-import { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo } from './repositories.js';
+import { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo, VoiceLogRepo } from './repositories.js';
 import type { SecretCipher } from './secret-cipher.js';
 
 export { keyFileCipher, safeStorageCipher, type SecretCipher, type SafeStorageLike } from './secret-cipher.js';
 export { openDatabaseReadOnly, schemaVersion, type Db } from './database.js';
-export type { StoredBinding, StoredChannel, StoredProblem, SecretName, StoredCall, StoredUnlockAttempt } from './repositories.js';
-export { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo };
+export type { StoredBinding, StoredChannel, StoredProblem, SecretName, StoredCall, StoredUnlockAttempt, StoredVoiceEntry } from './repositories.js';
+export { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo, VoiceLogRepo };
 
 export interface Store {
   db: Db;
@@ -16,6 +16,7 @@ export interface Store {
   problems: ProblemsRepo;
   calls: CallsRepo;
   unlockAttempts: UnlockAttemptsRepo;
+  voiceLog: VoiceLogRepo;
   close(): void;
 }
 
@@ -30,6 +31,7 @@ export function openStore(file: string, cipher: SecretCipher): Store {
     problems: new ProblemsRepo(db),
     calls: new CallsRepo(db),
     unlockAttempts: new UnlockAttemptsRepo(db),
+    voiceLog: new VoiceLogRepo(db),
     close: () => db.close(),
   };
 }

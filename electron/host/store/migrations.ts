@@ -89,4 +89,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Every sentence the voice dialog acted on or refused, with its evidence (issue 5).
+    version: 4,
+    sql: `
+      CREATE TABLE voice_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        context TEXT NOT NULL,
+        intent TEXT,
+        wake_word INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT
+      );
+      CREATE INDEX voice_log_at ON voice_log (at);
+    `,
+  },
 ];

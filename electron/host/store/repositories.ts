@@ -238,3 +238,30 @@ export class UnlockAttemptsRepo {
     }));
   }
 }
+
+export interface StoredVoiceEntry {
+  at: number;
+  text: string;
+  confidence: number;
+  context: string;
+  intent: string | null;
+  wakeWord: boolean;
+  outcome: string;
+  detail: string | null;
+}
+
+export class VoiceLogRepo {
+  constructor(private readonly db: Db, private readonly keep = 5000) {}
+  record(e: StoredVoiceEntry): void {
+    this.db
+      .prepare('INSERT INTO voice_log (at, text, confidence, context, intent, wake_word, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.at, e.text, e.confidence, e.context, e.intent, e.wakeWord ? 1 : 0, e.outcome, e.detail);
+    this.db.prepare('DELETE FROM voice_log WHERE id <= (SELECT MAX(id) - ? FROM voice_log)').run(this.keep);
+  }
+  recent(limit = 50): StoredVoiceEntry[] {
+    const rows = this.db.prepare('SELECT * FROM voice_log ORDER BY id DESC LIMIT ?').all(limit) as {
+      at: number; text: string; confidence: number; context: string; intent: string | null; wake_word: number; outcome: string; detail: string | null;
+    }[];
+    return rows.map((r) => ({ at: r.at, text: r.text, confidence: r.confidence, context: r.context, intent: r.intent, wakeWord: r.wake_word === 1, outcome: r.outcome, detail: r.detail }));
+  }
+}

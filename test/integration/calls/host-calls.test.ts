@@ -12,6 +12,7 @@ import { startCallRig, type CallRig } from '../../support/call-rig.js';
 import { waitForState } from '../../support/panel.js';
 import { tempDir } from '../../support/temp.js';
 import { decodeAnnexB } from '../media/ffmpeg-rtp.js';
+import { sineFrame, until } from './helpers.js';
 
 let rig: CallRig;
 
@@ -55,9 +56,7 @@ async function openMedia(): Promise<{ frames: MediaFrameMessage[]; ws: WebSocket
 }
 
 function tone(mediaTag: number, i: number): ArrayBuffer {
-  const samples = new Int16Array(160);
-  for (let n = 0; n < samples.length; n++) samples[n] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * (i * 160 + n)) / 8000));
-  return encodeMediaFrame({ kind: 'microphone', mediaTag, timestamp: 0, receivedAt: 0, samples });
+  return encodeMediaFrame({ kind: 'microphone', mediaTag, timestamp: 0, receivedAt: 0, samples: sineFrame(440, i) });
 }
 
 describe('calls on the panel, as the screen sees them', () => {
@@ -91,7 +90,7 @@ describe('calls on the panel, as the screen sees them', () => {
     let i = 0;
     const talking = setInterval(() => media.ws.send(tone(call.mediaTag, i++)), 20);
     try {
-      await waitUntil(() => doorCall.stats().audioFramesHeard >= 20, 5000, 'the door hearing the panel');
+      await until(() => doorCall.stats().audioFramesHeard >= 20, 5000, 'the door hearing the panel');
     } finally {
       clearInterval(talking);
     }
@@ -100,7 +99,7 @@ describe('calls on the panel, as the screen sees them', () => {
     const heard = doorCall.stats().audioFramesHeard;
     const before = doorCall.stats().audioPacketsReceived;
     for (let n = 0; n < 25; n++) media.ws.send(tone(call.mediaTag, i++));
-    await waitUntil(() => doorCall.stats().audioPacketsReceived >= before + 20, 3000, 'muted frames at the door');
+    await until(() => doorCall.stats().audioPacketsReceived >= before + 20, 3000, 'muted frames at the door');
     expect(doorCall.stats().audioFramesHeard).toBe(heard);
     // A frame tagged for another call is not sent anywhere.
     await rig.panel.host.api['call.mute']({ callId: call.id, muted: false });
@@ -153,18 +152,3 @@ describe('calls on the panel, as the screen sees them', () => {
     expect(code).toBe(1008);
   });
 });
-
-function waitUntil(check: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = setInterval(() => {
-      if (check()) {
-        clearInterval(tick);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(tick);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 20);
-  });
-}

@@ -105,6 +105,8 @@ export interface DoorCall {
   waitFor(state: Exclude<DoorCallState, 'calling'>, timeoutMs?: number): Promise<void>;
   /** CANCEL while ringing, BYE once answered. Idempotent. */
   hangup(reason?: string): Promise<void>;
+  /** What the door's microphone picks up once answered: the visitor talking ('voice', the default) or quiet. */
+  visitor(program: 'voice' | 'silence'): void;
   stats(): DoorCallStats;
 }
 
@@ -226,6 +228,10 @@ class Call extends EventEmitter implements DoorCall {
       infoRequests: this.infoRequests,
       audioFramesHeard: this.audioFramesHeard,
     };
+  }
+
+  visitor(program: 'voice' | 'silence'): void {
+    this.pump?.play(program);
   }
 
   /** Counts what the panel's microphone sends us, so a test can tell speech from silence. */
