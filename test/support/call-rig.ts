@@ -2,11 +2,10 @@
 // station simulators registered there, and a panel (real host + screen server) bound to a house
 // whose SIP account is online. Used by the host call tests and the call screen's end-to-end tests.
 import { join } from 'node:path';
-import { startSandbox, DOOR_STATIONS, type Sandbox } from '../sandbox/index.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import type { DoorStation } from '../sandbox/door-station/index.js';
 import type { HostOptions } from '../../electron/host/index.js';
 import { bindFromApp } from './bind.js';
-import { consoleGet } from './console.js';
 import { startKamailio, type Kamailio } from '../sandbox/kamailio.js';
 import { startPanel, waitForState, type TestPanel } from './panel.js';
 import { tempDir } from './temp.js';
@@ -14,11 +13,20 @@ import { tempDir } from './temp.js';
 /** A house the demo community's unit door (1幢1单元门口机) serves. */
 export const RIG_HOUSE = 'sp-house-1-1-1201';
 
+export interface RigPanel {
+  panel: TestPanel;
+  /** Its own SIP number (each panel of a house has one; the house is their group). */
+  number: string;
+}
+
 export interface CallRig {
   kamailio: Kamailio;
   sandbox: Sandbox;
+  /** The first panel of the house (most tests need one). */
   panel: TestPanel;
   panelNumber: string;
+  /** Every panel bound to the house, in the order they were bound. */
+  panels: RigPanel[];
   /** The unit door station (1幢1单元门口机): ring the panel with it, watch it open. */
   door: DoorStation;
   close(): Promise<void>;
@@ -29,22 +37,41 @@ export interface CallRigOptions {
   endedCallLingerMs?: number;
   voice?: HostOptions['voice'];
   env?: Record<string, string>;
+  /** How many panels to bind to the house (default 1). */
+  panels?: number;
 }
 
 export async function startCallRig(o: CallRigOptions = {}): Promise<CallRig> {
-  const kamailio = await startKamailio({
-    users: {
-      [DOOR_STATIONS.unitDoor.sipNumber]: DOOR_STATIONS.unitDoor.sipPassword,
-      [DOOR_STATIONS.wall.sipNumber]: DOOR_STATIONS.wall.sipPassword,
-    },
-  });
-  const registrar = { host: kamailio.host, port: kamailio.port };
+  // The sandbox keeps kamailio's users in step with its SIP accounts, as `npm start` does.
+  const kamailio = await startKamailio({ users: {} });
   const sandbox = await startSandbox({
     dbFile: join(tempDir('rig-sandbox'), 'sandbox.sqlite'),
     logger: false,
-    sip: registrar,
-    doorStations: { registrar, ringSeconds: 60 },
+    registrar: kamailio,
+    doorStations: { registrar: { host: kamailio.host, port: kamailio.port }, ringSeconds: 60 },
   });
+  const panels: RigPanel[] = [];
+  for (let i = 0; i < (o.panels ?? 1); i++) panels.push(await bindPanel(sandbox, o));
+  const first = panels[0];
+  if (!first) throw new Error('a rig needs a panel');
+  const door = sandbox.doorStations?.stations.get('iot-door-1-1');
+  if (!door) throw new Error('the sandbox runs no unit door station');
+  return {
+    kamailio,
+    sandbox,
+    panel: first.panel,
+    panelNumber: first.number,
+    panels,
+    door,
+    async close() {
+      for (const p of panels) await p.panel.stop();
+      await sandbox.close();
+      await kamailio.dispose();
+    },
+  };
+}
+
+async function bindPanel(sandbox: Sandbox, o: CallRigOptions): Promise<RigPanel> {
   const panel = await startPanel({
     sandbox,
     dataDir: tempDir('rig-panel'),
@@ -58,24 +85,7 @@ export async function startCallRig(o: CallRigOptions = {}): Promise<CallRig> {
   if (unbound.binding.status !== 'unbound' || !unbound.binding.qr) throw new Error('the panel shows no QR');
   await bindFromApp(sandbox, unbound.binding.qr.qrCode, RIG_HOUSE);
   const bound = await waitForState(panel.host, (s) => s.intercom.sipNumber !== null, 10_000);
-  const panelNumber = bound.intercom.sipNumber!;
-  // The platform provisions its own SIP server; here the rig plays that part for kamailio.
-  const account = (await consoleGet<{ sipNumber: string; sipPassword: string }[]>(sandbox, 'sip-accounts')).find((a) => a.sipNumber === panelNumber);
-  if (!account) throw new Error(`the sandbox has no SIP account ${panelNumber}`);
-  await kamailio.addUser(account.sipNumber, account.sipPassword);
+  const number = bound.intercom.sipNumber!;
   await waitForState(panel.host, (s) => s.intercom.state === 'ONLINE', 10_000);
-  const door = sandbox.doorStations?.stations.get('iot-door-1-1');
-  if (!door) throw new Error('the sandbox runs no unit door station');
-  return {
-    kamailio,
-    sandbox,
-    panel,
-    panelNumber,
-    door,
-    async close() {
-      await panel.stop();
-      await sandbox.close();
-      await kamailio.dispose();
-    },
-  };
+  return { panel, number };
 }

@@ -15,7 +15,7 @@ import {
 import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log/index.js';
 import type { StoredCall, Store } from '../store/index.js';
-import { CallError, type CallManager, type CallManagerEvents, type CallView, type UnlockResult } from './calls/index.js';
+import { ANSWERED_ELSEWHERE, CallError, type CallManager, type CallManagerEvents, type CallView, type UnlockResult } from './calls/index.js';
 
 export interface PanelCallsOptions {
   store: Store;
@@ -325,7 +325,8 @@ function historyEntry(c: StoredCall, hasSnapshot: boolean): CallHistoryEntry {
     startedAt: c.startedAt,
     answeredAt: c.answeredAt ?? null,
     endedAt: c.endedAt ?? null,
-    missed: c.direction === 'incoming' && c.answeredAt === undefined && c.state === 'ended',
+    // Answered on another panel of the house: the household took the call, nobody missed it.
+    missed: c.direction === 'incoming' && c.answeredAt === undefined && c.state === 'ended' && c.endReason !== ANSWERED_ELSEWHERE,
     endReason: c.state === 'ended' ? describeEnd(c.endReason, view) : null,
     hasSnapshot,
   };
@@ -338,6 +339,7 @@ export function describeEnd(hint: string | undefined, view: { direction: 'incomi
   if (h === 'local hangup') return '通话已结束';
   if (h === 'declined by resident') return '已拒接';
   if (h === 'canceled by caller') return '对方已取消呼叫';
+  if (h === ANSWERED_ELSEWHERE) return '已在其他设备接听';
   if (h.startsWith('no answer within')) return '无人接听';
   if (h.startsWith('monitor time limit')) return '查看时间到';
   if (h === 'no common codec') return '门口机的音视频格式不受支持';

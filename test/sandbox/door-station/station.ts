@@ -114,6 +114,9 @@ export interface RingOptions {
   ringSeconds?: number;
 }
 
+const ANSWERED_ELSEWHERE = 'answered elsewhere';
+const COMPLETED_ELSEWHERE_REASON = 'Reason: SIP ;cause=200 ;text="Call completed elsewhere"';
+
 const STATE_ORDER: Record<DoorCallState, number> = { calling: 0, ringing: 1, early: 2, answered: 3, ended: 4 };
 
 class Call extends EventEmitter implements DoorCall {
@@ -207,7 +210,8 @@ class Call extends EventEmitter implements DoorCall {
       } else if (s.state === SessionState.Established) {
         await s.bye();
       } else if (s instanceof Inviter && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) {
-        await s.cancel();
+        // RFC 3326: the other panels of the house show "answered elsewhere", not a missed call.
+        await s.cancel(reason === ANSWERED_ELSEWHERE ? { extraHeaders: [COMPLETED_ELSEWHERE_REASON] } : {});
       } else if (!(s instanceof Inviter) && (s.state === SessionState.Initial || s.state === SessionState.Establishing)) {
         await (s as Invitation).reject({ statusCode: 486 });
       }
@@ -563,7 +567,7 @@ export class DoorStation extends EventEmitter {
 
   private answeredElsewhere(winner: Call): void {
     for (const c of this.calls) {
-      if (c !== winner && c.kind === 'call' && c.state !== 'ended' && c.state !== 'answered') void c.hangup('answered elsewhere');
+      if (c !== winner && c.kind === 'call' && c.state !== 'ended' && c.state !== 'answered') void c.hangup(ANSWERED_ELSEWHERE);
     }
   }
 

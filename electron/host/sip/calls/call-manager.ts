@@ -79,6 +79,15 @@ export class CallError extends Error {
   }
 }
 
+/** The end hint of a ringing call another device of the house answered (RFC 3326 Reason in the CANCEL). */
+export const ANSWERED_ELSEWHERE = 'answered elsewhere';
+
+/** `Reason: SIP ;cause=200 ;text="Call completed elsewhere"`: cause 200 is what counts; proxies vary the text. */
+export function completedElsewhere(reason: string | undefined): boolean {
+  if (!reason) return false;
+  return reason.split(',').some((r) => /^\s*SIP\b/i.test(r) && (/;\s*cause\s*=\s*200\b/i.test(r) || /completed elsewhere/i.test(r)));
+}
+
 /** SIP codes on which a door does not do INFO: fall back to DTMF at once. */
 const INFO_UNSUPPORTED = new Set([405, 415, 420, 469, 488, 501]);
 
@@ -217,8 +226,8 @@ export class CallManager {
         rec.endHint ??= 'remote hangup';
         bye.accept().catch(() => undefined);
       },
-      onCancel: () => {
-        rec.endHint ??= 'canceled by caller';
+      onCancel: (cancel) => {
+        rec.endHint ??= completedElsewhere(cancel.request.getHeader('reason')) ? ANSWERED_ELSEWHERE : 'canceled by caller';
       },
     };
     rec.ringTimer = setTimeout(() => {
