@@ -2,7 +2,7 @@
 // the host, and (under Node) the screen server. Electron's main.ts and the Node launcher share it.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../test/sandbox/index.js';
+import { PROPERTY_OFFICE, startSandbox, type Sandbox } from '../test/sandbox/index.js';
 import { KAMAILIO, startKamailio, type Kamailio } from '../test/sandbox/kamailio.js';
 import { createHost, type Host, type HostOptions } from './host/index.js';
 import type { HostConfig } from './host/config/index.js';
@@ -64,6 +64,11 @@ async function startSandboxRegistrar(logger: Logger): Promise<Kamailio | null> {
   return null;
 }
 
+/** In the sandbox, 呼叫物业 rings whichever panel is bound to the property office. */
+function sandboxDesk(sandbox: Sandbox): () => string | null {
+  return () => sandbox.console.bindings().find((b) => b.houseSpaceId === PROPERTY_OFFICE.spaceId)?.sipNumber ?? null;
+}
+
 export async function startKiosk(o: KioskOptions): Promise<Kiosk> {
   let sandbox: Sandbox | null = null;
   let registrar: Kamailio | null = null;
@@ -82,7 +87,7 @@ export async function startKiosk(o: KioskOptions): Promise<Kiosk> {
     ...o.hostOptions,
     config: o.config,
     logger: o.logger,
-    ...(sandbox ? { credentials: { endpoint: sandbox.url, appKey: sandbox.app.appKey, appSecret: sandbox.app.appSecret } } : {}),
+    ...(sandbox ? { credentials: { endpoint: sandbox.url, appKey: sandbox.app.appKey, appSecret: sandbox.app.appSecret }, deskNumber: sandboxDesk(sandbox) } : {}),
   });
   let screen: ScreenServer | null = null;
   try {

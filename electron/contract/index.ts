@@ -143,8 +143,10 @@ export const panelStateSchema = z.object({
   deviceId: z.string(),
   binding: bindingSchema,
   intercom: intercomSchema,
-  /** The call in progress (or just ended), if any. There is at most one: a second caller gets busy. */
+  /** The call on screen (or the one just ended), if any. A resident's panel has at most one: a second caller gets busy. */
   call: callSchema.nullable(),
+  /** Other callers ringing meanwhile, in the order they called: a property desk's queue (empty on a resident's panel). */
+  callQueue: z.array(callSchema),
   voice: voiceStateSchema,
   problem: problemSchema.nullable(),
   /** Host clock when the state was produced; the screen's countdowns use the offset to it. */

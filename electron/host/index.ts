@@ -31,6 +31,8 @@ export interface HostOptions {
   calls?: IntercomLineOptions['calls'];
   /** How long the call-ended view stays (default 6 s). */
   endedCallLingerMs?: number;
+  /** Where 呼叫物业 goes when no desk number is configured (the sandbox names its property desk). */
+  deskNumber?: () => string | null;
   /** Voice dialog settings for tests (far-end guard, rate limit…). */
   voice?: Parameters<typeof createVoiceService>[0]['dialog'];
   /** Where the voice model and vocabulary are looked for (default process.env). */
@@ -75,6 +77,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     binding: binding?.state.binding ?? { status: 'unbound', qr: null },
     intercom: line.state,
     call: calls.call,
+    callQueue: calls.queue,
     voice: voice?.state ?? VOICE_BEFORE_START,
     problem: binding?.state.problem ?? notConfigured,
     hostTime: now(),
@@ -85,7 +88,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     logger: logger.child({ service: 'calls' }),
     onChange: emitState,
-    deskNumber: config.intercom.deskNumber,
+    deskNumber: () => config.intercom.deskNumber ?? options.deskNumber?.() ?? null,
     monitorDoor: config.intercom.monitorDoor,
     monitorSeconds: config.intercom.monitorSeconds,
     ...(options.endedCallLingerMs !== undefined ? { endedLingerMs: options.endedCallLingerMs } : {}),

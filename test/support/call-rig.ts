@@ -52,15 +52,17 @@ export async function startCallRig(o: CallRigOptions = {}): Promise<CallRig> {
   });
   const panels: RigPanel[] = [];
   for (let i = 0; i < (o.panels ?? 1); i++) panels.push(await bindPanel(sandbox, o));
-  const first = panels[0];
-  if (!first) throw new Error('a rig needs a panel');
   const door = sandbox.doorStations?.stations.get('iot-door-1-1');
   if (!door) throw new Error('the sandbox runs no unit door station');
   return {
     kamailio,
     sandbox,
-    panel: first.panel,
-    panelNumber: first.number,
+    get panel() {
+      return firstPanel(panels).panel;
+    },
+    get panelNumber() {
+      return firstPanel(panels).number;
+    },
     panels,
     door,
     async close() {
@@ -71,7 +73,14 @@ export async function startCallRig(o: CallRigOptions = {}): Promise<CallRig> {
   };
 }
 
-async function bindPanel(sandbox: Sandbox, o: CallRigOptions): Promise<RigPanel> {
+/** Bind one more panel, to `house` (default the rig's), with its own settings; it joins rig.panels. */
+export async function addRigPanel(rig: CallRig, house: string, o: CallRigOptions = {}): Promise<RigPanel> {
+  const p = await bindPanel(rig.sandbox, o, house);
+  rig.panels.push(p);
+  return p;
+}
+
+async function bindPanel(sandbox: Sandbox, o: CallRigOptions, house = RIG_HOUSE): Promise<RigPanel> {
   const panel = await startPanel({
     sandbox,
     dataDir: tempDir('rig-panel'),
@@ -83,9 +92,15 @@ async function bindPanel(sandbox: Sandbox, o: CallRigOptions): Promise<RigPanel>
   });
   const unbound = await waitForState(panel.host, (s) => s.binding.status === 'unbound' && s.binding.qr !== null);
   if (unbound.binding.status !== 'unbound' || !unbound.binding.qr) throw new Error('the panel shows no QR');
-  await bindFromApp(sandbox, unbound.binding.qr.qrCode, RIG_HOUSE);
+  await bindFromApp(sandbox, unbound.binding.qr.qrCode, house);
   const bound = await waitForState(panel.host, (s) => s.intercom.sipNumber !== null, 10_000);
   const number = bound.intercom.sipNumber!;
   await waitForState(panel.host, (s) => s.intercom.state === 'ONLINE', 10_000);
   return { panel, number };
+}
+
+function firstPanel(panels: RigPanel[]): RigPanel {
+  const first = panels[0];
+  if (!first) throw new Error('the rig has no panel yet');
+  return first;
 }

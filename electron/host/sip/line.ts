@@ -6,7 +6,11 @@ import type { Logger } from '../log/index.js';
 import { createMediaEngine } from '../media/index.js';
 import type { Store } from '../store/index.js';
 import { SipAccount, type AccountState, type SipAccountConfig } from './account.js';
-import { CallManager, type CallManagerOptions } from './calls/index.js';
+import { CallManager, PANEL_USER_AGENT, type CallManagerOptions } from './calls/index.js';
+import { LINTEL_VERSION } from '../version.js';
+
+/** Callers a property desk keeps ringing at once; the next gets busy. */
+export const DESK_QUEUE_LENGTH = 6;
 
 export interface IntercomLineState {
   state: AccountState;
@@ -65,13 +69,27 @@ export class IntercomLine {
       return;
     }
     const localAddress = this.o.account?.localAddress ?? (await localAddressTowards(channel.sipHost, channel.sipPort));
+    const binding = this.o.store.binding.get();
     const account = new SipAccount(
-      { transport: 'udp', ...this.o.account, localAddress, sipNumber: channel.sipNumber, password, host: channel.sipHost, port: channel.sipPort },
+      {
+        transport: 'udp',
+        // A desk sees which house is calling (display name) and that it is a panel (User-Agent).
+        userAgentString: `${PANEL_USER_AGENT}/${LINTEL_VERSION}`,
+        ...(binding?.houseName ? { displayName: binding.houseName } : {}),
+        ...this.o.account,
+        localAddress,
+        sipNumber: channel.sipNumber,
+        password,
+        host: channel.sipHost,
+        port: channel.sipPort,
+      },
       { logger: this.o.logger },
     );
     this.account = account;
     this.accountKey = key;
     this.calls = new CallManager({
+      // The property desk takes several callers at once and picks from its queue.
+      ...(binding?.bindType === 1 ? { maxRinging: DESK_QUEUE_LENGTH } : {}),
       ...this.o.calls,
       account,
       media: createMediaEngine({ logger: this.o.logger }),

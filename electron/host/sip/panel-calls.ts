@@ -23,8 +23,8 @@ export interface PanelCallsOptions {
   onChange: () => void;
   /** How long the call-ended view stays unless dismissed (default 6 s). */
   endedLingerMs?: number;
-  /** The property desk's number or group (呼叫物业); null: not configured. */
-  deskNumber?: string | null;
+  /** The property desk's number or group (呼叫物业), looked up at each call; null: not configured. */
+  deskNumber?: () => string | null;
   /** The door 查看视频 watches when none is named (default: the last door that called). */
   monitorDoor?: string | null;
   /** 查看视频 ends after this many seconds (default 60, the platform's limit). */
@@ -33,7 +33,7 @@ export interface PanelCallsOptions {
 
 type Listener = (frame: ArrayBuffer) => void;
 
-interface Current {
+interface CallEntry {
   call: Call;
   lingerTimer: NodeJS.Timeout | undefined;
   /** The Chinese reason an outgoing call failed with, when the CallError arrives before or after the end. */
@@ -56,7 +56,8 @@ function rms(samples: Int16Array): number {
 export class PanelCalls {
   private manager: CallManager | null = null;
   private detach: (() => void) | null = null;
-  private current: Current | null = null;
+  /** Live calls, and the one that just ended while its view lingers. Insertion order = arrival. */
+  private readonly records = new Map<string, CallEntry>();
   private nextTag = 1;
   private farEndSpeech = -Infinity;
   private readonly media = new EventEmitter();
@@ -74,14 +75,15 @@ export class PanelCalls {
     this.manager = manager;
     if (!manager) return;
     const onCall = (view: CallView): void => this.onCall(view);
+    // Only the call on screen sends its picture and sound; queued callers wait with their names.
     const onVideo: CallManagerEvents['video'] = ({ callId, unit }) => {
-      const call = this.liveCall(callId);
+      const call = this.shown(callId);
       if (!call) return;
-      if (!call.video) this.update({ video: true });
+      if (!call.video) this.update(call.id, { video: true });
       this.forward(encodeMediaFrame({ kind: 'video', mediaTag: call.mediaTag, key: unit.key, timestamp: unit.timestamp, receivedAt: unit.receivedAt, data: unit.data }));
     };
     const onAudio: CallManagerEvents['audio'] = ({ callId, frame }) => {
-      const call = this.liveCall(callId);
+      const call = this.shown(callId);
       if (!call) return;
       if (rms(frame.samples) >= FAR_END_SPEECH_RMS) this.farEndSpeech = Date.now();
       this.forward(encodeMediaFrame({ kind: 'audio', mediaTag: call.mediaTag, timestamp: frame.timestamp, receivedAt: Date.now(), samples: frame.samples }));
@@ -95,9 +97,19 @@ export class PanelCalls {
     return this.farEndSpeech;
   }
 
-  /** The call for PanelState. */
+  /**
+   * The call on screen: the answered one, else the first caller still ringing, else an outgoing
+   * call, else the one that just ended (its reason lingers).
+   */
   get call(): Call | null {
-    return this.current ? { ...this.current.call } : null;
+    const r = this.primary();
+    return r ? { ...r.call } : null;
+  }
+
+  /** Other callers ringing meanwhile (a property desk's queue), in the order they called. */
+  get queue(): Call[] {
+    const shown = this.primary();
+    return [...this.records.values()].filter((r) => r !== shown && r.call.state !== 'ended').map((r) => ({ ...r.call }));
   }
 
   // ---- media channel ----------------------------------------------------------------------------
@@ -107,7 +119,7 @@ export class PanelCalls {
     this.media.on('frame', listener);
     // A screen that (re)connects mid-call needs a key frame to start decoding: ask the door now
     // rather than wait for its next one.
-    const live = this.liveCall();
+    const live = this.shown();
     if (live) this.manager?.mediaOf(live.id)?.requestKeyFrame();
     return () => void this.media.off('frame', listener);
   }
@@ -121,7 +133,7 @@ export class PanelCalls {
       if (e instanceof MediaFrameError) this.o.logger.warn({ err: e.message }, 'dropped a malformed media frame from the screen');
       return;
     }
-    const call = this.liveCall();
+    const call = this.shown();
     if (frame.kind !== 'microphone' || !call || frame.mediaTag !== call.mediaTag || call.state !== 'active') return;
     this.manager?.sendMicrophone(call.id, call.muted ? SILENCE.subarray(0, Math.min(SILENCE.length, frame.samples.length)) : frame.samples);
   }
@@ -140,18 +152,15 @@ export class PanelCalls {
   async unlock(callId: string, via: 'touch' | 'voice'): Promise<UnlockOutcome> {
     const call = this.requireLive(callId);
     const manager = this.requireManager();
-    this.update({ unlock: { state: 'pending', message: '正在开门…', at: Date.now() } });
+    this.update(call.id, { unlock: { state: 'pending', message: '正在开门…', at: Date.now() } });
     const result = await manager.unlock(call.id, via);
     const outcome = describeUnlock(result);
-    if (this.current?.call.id === call.id) {
-      this.update({ unlock: { state: outcome.ok ? 'opened' : 'failed', message: outcome.message, at: Date.now() } });
-    }
+    this.update(call.id, { unlock: { state: outcome.ok ? 'opened' : 'failed', message: outcome.message, at: Date.now() } });
     return outcome;
   }
 
   mute(callId: string, muted: boolean): void {
-    this.requireLive(callId);
-    this.update({ muted });
+    this.update(this.requireLive(callId).id, { muted });
   }
 
   async monitor(doorNumber?: string): Promise<void> {
@@ -162,13 +171,14 @@ export class PanelCalls {
   }
 
   async callDesk(): Promise<void> {
-    if (!this.o.deskNumber) throw new UserFacingError('no-desk', '未配置物业中心号码，请联系安装人员');
+    const desk = this.o.deskNumber?.() ?? null;
+    if (!desk) throw new UserFacingError('no-desk', '未配置物业中心号码，请联系安装人员');
     const manager = this.requireIdleManager();
-    this.place(manager.callDesk(this.o.deskNumber));
+    this.place(manager.callDesk(desk));
   }
 
   dismiss(callId: string): void {
-    if (this.current?.call.id === callId && this.current.call.state === 'ended') this.clear();
+    if (this.records.get(callId)?.call.state === 'ended') this.drop(callId);
   }
 
   snapshot(callId: string, dataUrl: string): void {
@@ -190,90 +200,116 @@ export class PanelCalls {
 
   close(): void {
     this.attach(null);
-    if (this.current?.lingerTimer) clearTimeout(this.current.lingerTimer);
+    for (const r of this.records.values()) if (r.lingerTimer) clearTimeout(r.lingerTimer);
+    this.records.clear();
     this.media.removeAllListeners();
   }
 
   // ---- internals --------------------------------------------------------------------------------
 
   private onCall(view: CallView): void {
-    const existing = this.current?.call.id === view.id ? this.current : null;
-    if (!existing && view.state === 'ended') return; // a call we never showed (e.g. refused at once)
-    const base: Call = existing?.call ?? {
-      id: view.id,
-      direction: view.direction,
-      kind: view.kind,
-      state: view.state,
-      remote: { number: view.remote.number, name: this.nameOf(view.kind, view.remote.number, view.remote.displayName) },
-      startedAt: view.startedAt,
-      answeredAt: null,
-      endedAt: null,
-      endReason: null,
-      endsAt: null,
-      muted: false,
-      video: false,
-      mediaTag: this.nextTag++ >>> 0,
-      unlock: { state: 'idle', message: null, at: null },
-    };
-    if (!existing) {
-      if (this.current?.lingerTimer) clearTimeout(this.current.lingerTimer);
-      this.current = { call: base, lingerTimer: undefined, failure: undefined };
+    let record = this.records.get(view.id);
+    if (!record) {
+      if (view.state === 'ended') return; // a call we never showed (e.g. refused at once)
+      // A new call takes the place of an ended one still lingering on screen.
+      for (const r of [...this.records.values()]) if (r.call.state === 'ended') this.drop(r.call.id, false);
+      record = {
+        call: {
+          id: view.id,
+          direction: view.direction,
+          kind: view.kind,
+          state: view.state,
+          remote: { number: view.remote.number, name: this.nameOf(view.kind, view.remote.number, view.remote.displayName) },
+          startedAt: view.startedAt,
+          answeredAt: null,
+          endedAt: null,
+          endReason: null,
+          endsAt: null,
+          muted: false,
+          video: false,
+          mediaTag: this.nextTag++ >>> 0,
+          unlock: { state: 'idle', message: null, at: null },
+        },
+        lingerTimer: undefined,
+        failure: undefined,
+      };
+      this.records.set(view.id, record);
     }
-    const current = this.current!;
     const media = this.manager?.mediaOf(view.id);
     const monitorEnds = view.kind === 'monitor' && view.state === 'active' && view.answeredAt !== undefined ? view.answeredAt + (this.o.monitorSeconds ?? 60) * 1000 : null;
-    current.call = {
-      ...current.call,
+    record.call = {
+      ...record.call,
       state: view.state,
       answeredAt: view.answeredAt ?? null,
       endedAt: view.endedAt ?? null,
-      endsAt: view.state === 'ended' ? null : (monitorEnds ?? current.call.endsAt),
-      video: current.call.video || (media?.receivesVideo() ?? false),
-      endReason: view.state === 'ended' ? (current.failure ?? describeEnd(view.endReason, view)) : null,
+      endsAt: view.state === 'ended' ? null : (monitorEnds ?? record.call.endsAt),
+      video: record.call.video || (media?.receivesVideo() ?? false),
+      endReason: view.state === 'ended' ? (record.failure ?? describeEnd(view.endReason, view)) : null,
     };
     if (view.state === 'ended') {
-      current.lingerTimer = setTimeout(() => this.clear(), this.linger);
-      current.lingerTimer.unref?.();
+      // The reason lingers only when nothing else needs the screen (a queued caller takes over).
+      if ([...this.records.values()].some((r) => r.call.state !== 'ended')) {
+        this.drop(view.id);
+        return;
+      }
+      const id = view.id;
+      record.lingerTimer = setTimeout(() => this.drop(id), this.linger);
+      record.lingerTimer.unref?.();
     }
     this.o.onChange();
+  }
+
+  private primary(): CallEntry | undefined {
+    const all = [...this.records.values()];
+    const live = all.filter((r) => r.call.state !== 'ended');
+    return (
+      live.find((r) => r.call.state === 'active') ??
+      live.find((r) => r.call.direction === 'incoming') ??
+      live[0] ??
+      all.find((r) => r.call.state === 'ended')
+    );
   }
 
   private place(placing: Promise<CallView>): void {
     placing.catch((e: unknown) => {
       const reason = e instanceof CallError ? e.reason : '呼叫失败';
       this.o.logger.info({ reason }, 'an outgoing call did not connect');
-      const current = this.current;
-      if (!current || current.call.direction !== 'outgoing') return;
-      current.failure = reason;
-      if (current.call.state === 'ended') this.update({ endReason: reason });
+      const record = [...this.records.values()].find((r) => r.call.direction === 'outgoing');
+      if (!record) return;
+      record.failure = reason;
+      if (record.call.state === 'ended') this.update(record.call.id, { endReason: reason });
     });
   }
 
-  private update(patch: Partial<Call>): void {
-    if (!this.current) return;
-    this.current.call = { ...this.current.call, ...patch };
+  private update(callId: string, patch: Partial<Call>): void {
+    const record = this.records.get(callId);
+    if (!record) return;
+    record.call = { ...record.call, ...patch };
     this.o.onChange();
   }
 
-  private clear(): void {
-    if (this.current?.lingerTimer) clearTimeout(this.current.lingerTimer);
-    this.current = null;
-    this.o.onChange();
+  private drop(callId: string, notify = true): void {
+    const record = this.records.get(callId);
+    if (!record) return;
+    if (record.lingerTimer) clearTimeout(record.lingerTimer);
+    this.records.delete(callId);
+    if (notify) this.o.onChange();
   }
 
   private forward(frame: ArrayBuffer): void {
     this.media.emit('frame', frame);
   }
 
-  private liveCall(callId?: string): Call | null {
-    const call = this.current?.call;
+  /** The live call on screen (optionally: only if it is `callId`). */
+  private shown(callId?: string): Call | null {
+    const call = this.primary()?.call;
     if (!call || call.state === 'ended' || (callId !== undefined && call.id !== callId)) return null;
     return call;
   }
 
   private requireLive(callId: string): Call {
-    const call = this.liveCall(callId);
-    if (!call) throw new UserFacingError('no-call', '通话已结束');
+    const call = this.records.get(callId)?.call;
+    if (!call || call.state === 'ended') throw new UserFacingError('no-call', '通话已结束');
     return call;
   }
 
@@ -284,9 +320,9 @@ export class PanelCalls {
 
   private requireIdleManager(): CallManager {
     const manager = this.requireManager();
-    const live = this.liveCall();
+    const live = this.shown();
     if (live) throw new UserFacingError('busy', live.kind === 'monitor' ? '正在查看门口，请先结束' : '正在通话中');
-    if (this.current) this.clear(); // an ended call's view gives way to the new call
+    for (const r of [...this.records.values()]) this.drop(r.call.id, false); // an ended call's view gives way to the new call
     return manager;
   }
 
@@ -314,6 +350,8 @@ export class PanelCalls {
   }
 }
 
+const DECLINED = 'declined by resident';
+
 function historyEntry(c: StoredCall, hasSnapshot: boolean): CallHistoryEntry {
   const kind = (['door', 'monitor', 'desk', 'resident'] as const).find((k) => k === c.kind) ?? 'door';
   const view = { direction: c.direction, kind };
@@ -326,7 +364,8 @@ function historyEntry(c: StoredCall, hasSnapshot: boolean): CallHistoryEntry {
     answeredAt: c.answeredAt ?? null,
     endedAt: c.endedAt ?? null,
     // Answered on another panel of the house: the household took the call, nobody missed it.
-    missed: c.direction === 'incoming' && c.answeredAt === undefined && c.state === 'ended' && c.endReason !== ANSWERED_ELSEWHERE,
+    // The resident declining is a decision, not a missed call.
+    missed: c.direction === 'incoming' && c.answeredAt === undefined && c.state === 'ended' && c.endReason !== ANSWERED_ELSEWHERE && c.endReason !== DECLINED,
     endReason: c.state === 'ended' ? describeEnd(c.endReason, view) : null,
     hasSnapshot,
   };
@@ -337,7 +376,7 @@ export function describeEnd(hint: string | undefined, view: { direction: 'incomi
   const h = hint ?? '';
   if (h === 'remote hangup') return '对方已挂断';
   if (h === 'local hangup') return '通话已结束';
-  if (h === 'declined by resident') return '已拒接';
+  if (h === DECLINED) return '已拒接';
   if (h === 'canceled by caller') return '对方已取消呼叫';
   if (h === ANSWERED_ELSEWHERE) return '已在其他设备接听';
   if (h.startsWith('no answer within')) return '无人接听';

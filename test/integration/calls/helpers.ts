@@ -42,7 +42,7 @@ export class TestDoor {
 
   constructor(readonly number: string, password: string, kamailioPort: number, private readonly logger: Logger) {
     this.account = new SipAccount(
-      { sipNumber: number, password, host: '127.0.0.1', port: kamailioPort, transport: 'udp', localAddress: '127.0.0.1', keepaliveSec: 300 },
+      { sipNumber: number, password, host: '127.0.0.1', port: kamailioPort, transport: 'udp', localAddress: '127.0.0.1', keepaliveSec: 300, userAgentString: 'TestDoor/1.0' },
       { logger },
     );
     this.registry = new MediaSdhRegistry(logger);

@@ -61,8 +61,13 @@ export interface CallManagerOptions {
   unlockPerMinute?: number;
   /** When an INFO gets no SIP answer at all within the timeout, send '*' by DTMF (default true). */
   dtmfFallbackOnTimeout?: boolean;
-  /** What an incoming caller is (default: every incoming call is a door). */
-  classify?: (number: string, displayName: string) => CallKind;
+  /** What an incoming caller is (default: a Lintel panel calling is a resident, anyone else a door). */
+  classify?: (number: string, displayName: string, userAgent: string) => CallKind;
+  /**
+   * Incoming calls that may ring at once (default 1: a resident's panel answers a second caller
+   * 486). A property desk takes several: they wait in its queue until it picks one.
+   */
+  maxRinging?: number;
   now?: () => number;
 }
 
@@ -87,6 +92,17 @@ export function completedElsewhere(reason: string | undefined): boolean {
   if (!reason) return false;
   return reason.split(',').some((r) => /^\s*SIP\b/i.test(r) && (/;\s*cause\s*=\s*200\b/i.test(r) || /completed elsewhere/i.test(r)));
 }
+
+/**
+ * Lintel panels announce themselves in User-Agent (and their house as display name): such a
+ * caller is a resident. Door stations of any make are everything else.
+ */
+export function classifyCaller(_number: string, _displayName: string, userAgent: string): CallKind {
+  return userAgent.startsWith(`${PANEL_USER_AGENT}/`) ? 'resident' : 'door';
+}
+
+/** The User-Agent product of a Lintel panel's SIP account. */
+export const PANEL_USER_AGENT = 'Lintel-Panel';
 
 /** SIP codes on which a door does not do INFO: fall back to DTMF at once. */
 const INFO_UNSUPPORTED = new Set([405, 415, 420, 469, 488, 501]);
@@ -208,15 +224,17 @@ export class CallManager {
     const identity = invitation.remoteIdentity;
     const number = identity.uri.user ?? '';
     const displayName = identity.displayName ?? '';
-    const busyWith = [...this.calls.values()].find((r) => r.view.state !== 'ended');
+    const live = [...this.calls.values()].filter((r) => r.view.state !== 'ended');
+    const busyWith = live.find((r) => r.view.direction === 'outgoing') ?? (live.length >= (this.opts.maxRinging ?? 1) ? live[0] : undefined);
     if (busyWith) {
       this.logger.info({ from: number, busyWith: busyWith.view.id }, 'calls: INVITE while in a call: 486 Busy Here');
       invitation.reject({ statusCode: 486, reasonPhrase: 'Busy Here' }).catch((e: unknown) => this.logger.warn({ err: e }, 'calls: 486 failed'));
       return;
     }
+    const userAgent = invitation.request.getHeader('user-agent') ?? '';
     let kind: CallKind = 'door';
     try {
-      kind = this.opts.classify?.(number, displayName) ?? 'door';
+      kind = (this.opts.classify ?? classifyCaller)(number, displayName, userAgent);
     } catch (e) {
       this.logger.warn({ err: e }, 'calls: classify threw; treating the caller as a door');
     }
@@ -295,6 +313,8 @@ export class CallManager {
     }
     await rec.progress;
     if (rec.view.state !== 'early') throw new CallError('bad-state', `无法接听：通话状态为 ${rec.view.state}`);
+    // A desk with callers queued talks to one at a time.
+    if ([...this.calls.values()].some((r) => r !== rec && r.view.state === 'active')) throw new CallError('busy', '请先结束当前通话');
     await inv.accept();
     if (inv.state !== SessionState.Established) throw new CallError('bad-state', '无法接听：呼叫已结束');
     this.clearRing(rec);
