@@ -73,6 +73,8 @@ async function boot(): Promise<void> {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A door call must ring on a panel nobody has touched since it booted.
+      autoplayPolicy: 'no-user-gesture-required',
     },
   });
   host.on('state', (payload) => {

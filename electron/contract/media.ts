@@ -66,6 +66,16 @@ export function encodeMediaFrame(frame: MediaFrameMessage): ArrayBuffer {
   return out;
 }
 
+/**
+ * Whether a frame is a video access unit, and a key one, read from its first two bytes without
+ * decoding it: for the host's send path, which must pick where to resume after dropping frames.
+ */
+export function peekVideoFrame(buffer: ArrayBuffer): { video: boolean; key: boolean } {
+  const head = new Uint8Array(buffer, 0, Math.min(2, buffer.byteLength));
+  const video = head[0] === KIND_CODES.video;
+  return { video, key: video && ((head[1] ?? 0) & 1) === 1 };
+}
+
 /** Throws MediaFrameError on anything that is not a well-formed frame. */
 export function decodeMediaFrame(buffer: ArrayBuffer): MediaFrameMessage {
   if (buffer.byteLength < MEDIA_HEADER_BYTES) throw new MediaFrameError(`media frame too short (${buffer.byteLength} bytes)`);

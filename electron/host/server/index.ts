@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
-import { MEDIA_WS_PATH, WS_PATH, clientMessageSchema, type ServerMessage } from '../../contract/index.js';
+import { MEDIA_WS_PATH, WS_PATH, clientMessageSchema, peekVideoFrame, type ServerMessage } from '../../contract/index.js';
 import type { Host } from '../index.js';
 import type { Logger } from '../log/index.js';
 import { modelArchive } from '../speech/model-files.js';
@@ -64,9 +64,20 @@ export async function startScreenServer(opts: { host: Host; rendererDir: string;
     scope.get(MEDIA_WS_PATH, { websocket: true }, (socket, req) => {
       if (!admit(socket, req.headers.origin)) return;
       socket.binaryType = 'arraybuffer';
+      // After a dropped video frame the next ones would decode to garbage (they refer to the one
+      // lost), so video resumes at the next key frame.
+      let videoResumesAtKey = false;
       const off = opts.host.media.onFrame((frame) => {
+        if (socket.readyState !== socket.OPEN) return;
+        const { video, key } = peekVideoFrame(frame);
+        if (video && videoResumesAtKey && !key) return;
         // A screen that cannot keep up loses frames rather than queueing seconds of stale video.
-        if (socket.readyState === socket.OPEN && socket.bufferedAmount < MEDIA_BACKLOG_BYTES) socket.send(frame);
+        if (socket.bufferedAmount >= MEDIA_BACKLOG_BYTES) {
+          if (video) videoResumesAtKey = true;
+          return;
+        }
+        if (video) videoResumesAtKey = false;
+        socket.send(frame);
       });
       socket.on('message', (data, isBinary) => {
         if (isBinary && data instanceof ArrayBuffer) opts.host.media.receive(data);

@@ -1,4 +1,4 @@
-import type { PanelState } from '@contract';
+import type { HostRequestName, HostRequestParams, HostRequestResult, PanelState } from '@contract';
 import { inject, readonly, ref, shallowRef, type InjectionKey, type Ref } from 'vue';
 import type { ScreenBridge } from '../host';
 
@@ -10,6 +10,8 @@ export interface PanelStore {
   readonly hostNow: Readonly<Ref<number>>;
   renewQr(): Promise<void>;
   unbind(): Promise<void>;
+  /** Any contract request (the call buttons, the history); rejects with the host's message. */
+  request<K extends HostRequestName>(method: K, params: HostRequestParams<K>): Promise<HostRequestResult<K>>;
 }
 
 export const panelStoreKey: InjectionKey<PanelStore> = Symbol('panel-store');
@@ -87,5 +89,6 @@ export function createPanelStore(bridge: ScreenBridge): PanelStore {
     async unbind() {
       await bridge.request('binding.unbind', {});
     },
+    request: (method, params) => bridge.request(method, params),
   };
 }
