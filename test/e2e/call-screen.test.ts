@@ -151,7 +151,8 @@ describe('the call screen with the door station simulator', () => {
     // 静音: the host sends silence in place of the microphone; the door hears nothing more.
     await page.getByTestId('mute').click();
     await waitForState(rig.panel.host, (s) => s.call?.muted === true, 3000);
-    await expect(page.getByTestId('mute').getAttribute('aria-pressed')).resolves.toBe('true');
+    // The screen follows the host's state event, which may arrive a moment after the host changed.
+    await expect.poll(() => page.getByTestId('mute').getAttribute('aria-pressed'), { timeout: 2000 }).toBe('true');
     const heardMuted = doorCall.stats().audioFramesHeard;
     const packets = doorCall.stats().audioPacketsReceived;
     await waitUntil(() => doorCall.stats().audioPacketsReceived >= packets + 25, 3000, 'muted packets at the door');

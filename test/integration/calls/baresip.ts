@@ -26,7 +26,7 @@ export class Baresip {
   log = '';
   private child: ChildProcess | undefined;
   private ctrl: Socket | undefined;
-  private buf = '';
+  private buf = Buffer.alloc(0);
   private waiters: Array<{ pred: (e: BaresipEvent) => boolean; resolve: (e: BaresipEvent) => void }> = [];
   private readonly dir = tempDir('baresip');
 
@@ -88,19 +88,20 @@ export class Baresip {
       const s = connect(ctrlPort, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
     });
-    this.ctrl.on('data', (d) => this.onCtrl(d.toString('utf8')));
+    this.ctrl.on('data', (d: Buffer) => this.onCtrl(d));
     this.ctrl.on('error', () => undefined);
   }
 
-  private onCtrl(text: string): void {
-    this.buf += text;
+  /** Netstrings count bytes, not characters: a caller's Chinese display name is 3 bytes a character. */
+  private onCtrl(chunk: Buffer): void {
+    this.buf = Buffer.concat([this.buf, chunk]);
     for (;;) {
       const colon = this.buf.indexOf(':');
       if (colon < 0) return;
-      const len = Number(this.buf.slice(0, colon));
+      const len = Number(this.buf.subarray(0, colon).toString('ascii'));
       if (!Number.isFinite(len) || this.buf.length < colon + 1 + len + 1) return;
-      const json = this.buf.slice(colon + 1, colon + 1 + len);
-      this.buf = this.buf.slice(colon + 1 + len + 1);
+      const json = this.buf.subarray(colon + 1, colon + 1 + len).toString('utf8');
+      this.buf = this.buf.subarray(colon + 1 + len + 1);
       try {
         const e = JSON.parse(json) as BaresipEvent & { event?: boolean; response?: boolean };
         if (!e.event) continue;
