@@ -27,6 +27,7 @@ export interface TestPanelOptions {
   sipAccount?: HostOptions['sipAccount'];
   calls?: HostOptions['calls'];
   endedCallLingerMs?: number;
+  communityTiming?: HostOptions['communityTiming'];
   /** Extra LINTEL_* settings (desk number, monitor door…). */
   env?: Record<string, string>;
 }
@@ -41,6 +42,7 @@ export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
     ...(o.sipAccount ? { sipAccount: o.sipAccount } : {}),
     ...(o.calls ? { calls: o.calls } : {}),
     ...(o.endedCallLingerMs !== undefined ? { endedCallLingerMs: o.endedCallLingerMs } : {}),
+    ...(o.communityTiming ? { communityTiming: o.communityTiming } : {}),
   });
   const screen = await startScreenServer({ host, rendererDir: RENDERER_DIR, port: o.port ?? 0, logger: silentLogger() });
   return {

@@ -2,11 +2,14 @@
 import { openDatabase, schemaVersion, type Db } from './database.js';
 import { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo } from './repositories.js';
 import type { SecretCipher } from './secret-cipher.js';
+import { DoorOpensRepo, HistoryRepo, NoticesRepo } from './community-repos.js';
 
 export { keyFileCipher, safeStorageCipher, type SecretCipher, type SafeStorageLike } from './secret-cipher.js';
 export { openDatabaseReadOnly, schemaVersion, type Db } from './database.js';
 export type { StoredBinding, StoredChannel, StoredProblem, SecretName, StoredCall, StoredUnlockAttempt } from './repositories.js';
 export { BindingRepo, CallsRepo, ProblemsRepo, SecretsRepo, SettingsRepo, UnlockAttemptsRepo };
+export { DoorOpensRepo, HistoryRepo, NoticesRepo };
+export type { CloudNoticeRecord, StoredDoorOpen, StoredNotice, UnlockHistoryRow } from './community-repos.js';
 
 export interface Store {
   db: Db;
@@ -16,6 +19,9 @@ export interface Store {
   problems: ProblemsRepo;
   calls: CallsRepo;
   unlockAttempts: UnlockAttemptsRepo;
+  notices: NoticesRepo;
+  doorOpens: DoorOpensRepo;
+  history: HistoryRepo;
   close(): void;
 }
 
@@ -30,6 +36,9 @@ export function openStore(file: string, cipher: SecretCipher): Store {
     problems: new ProblemsRepo(db),
     calls: new CallsRepo(db),
     unlockAttempts: new UnlockAttemptsRepo(db),
+    notices: new NoticesRepo(db),
+    doorOpens: new DoorOpensRepo(db),
+    history: new HistoryRepo(db),
     close: () => db.close(),
   };
 }
