@@ -138,6 +138,190 @@ export const voiceStateSchema = z.object({
   }),
 });
 export type VoiceState = z.infer<typeof voiceStateSchema>;
+// ---------------------------------------------------------------- community services (issue 6)
+// Notices, doors opened from home (开门), the elevator (帮我呼叫电梯) and history. The host keeps them
+// in step with the community cloud; the screen shows them and asks through `communityRequests`.
+
+/** A notice's `type` (1..9) in words, as the platform names them. */
+export const NOTICE_TYPE_LABELS: Readonly<Record<number, string>> = {
+  1: '社区公告', 2: '账单通知', 3: '缴费结果', 4: '业务受理', 5: '业务办结', 6: '小区通知', 7: '活动推荐', 8: '物业服务', 9: '便民生活',
+};
+
+/** A type the platform may add later reads as a plain "通知". */
+export function noticeTypeLabel(type: number): string {
+  return NOTICE_TYPE_LABELS[type] ?? '通知';
+}
+
+export const noticeSummarySchema = z.object({
+  messageId: z.number().int(),
+  title: z.string(),
+  /** 1..9 as the cloud sends it; typeLabel is its name ("社区公告"…). */
+  type: z.number().int(),
+  typeLabel: z.string(),
+  /** 置顶: listed before the others. */
+  isTop: z.boolean(),
+  /** When the property published it (cloud gmtCreate, epoch ms). */
+  publishedAt: z.number(),
+  /** The beginning of the text, for a list row. */
+  preview: z.string(),
+  read: z.boolean(),
+});
+export type NoticeSummary = z.infer<typeof noticeSummarySchema>;
+
+export const noticeSchema = noticeSummarySchema.extend({
+  /** The whole text (what 播放 reads after the title). */
+  text: z.string(),
+  /** The element groups as published: each a text, maybe with a picture. */
+  publications: z.array(z.object({ text: z.string(), pictureUrl: z.string().nullable() })),
+  /** A cloud URL; the screen's CSP loads no remote content, so it is information only for now. */
+  pictureUrl: z.string().nullable(),
+});
+export type Notice = z.infer<typeof noticeSchema>;
+
+/** "有新公告": the newest notice that arrived since the resident last dismissed the alert. */
+export const noticeAlertSchema = z.object({
+  messageId: z.number().int(),
+  title: z.string(),
+  typeLabel: z.string(),
+  /** How many notices arrived since the alert was last dismissed; it names the newest. */
+  count: z.number().int().positive(),
+  at: z.number(),
+});
+export type NoticeAlert = z.infer<typeof noticeAlertSchema>;
+
+export const noticesStateSchema = z.object({
+  unread: z.number().int().nonnegative(),
+  /** Shown until 不要 (notices.dismissAlert) or until that notice is read. */
+  alert: noticeAlertSchema.nullable(),
+  /** How new notices reach the panel: the change push, polling while the push is down, or not at all (unbound). */
+  delivery: z.enum(['push', 'polling', 'off']),
+  /** Chinese, when the list could not be fetched (the last list stays available). */
+  problem: z.string().nullable(),
+  /** The last successful sync with the cloud (epoch ms). */
+  syncedAt: z.number().nullable(),
+});
+export type NoticesState = z.infer<typeof noticesStateSchema>;
+
+export const doorSchema = z.object({
+  iotId: z.string(),
+  /** "1幢1单元门口机" */
+  name: z.string(),
+  /** As the cloud last listed it; an offline door is still offered (the list may be stale). */
+  online: z.boolean(),
+});
+export type Door = z.infer<typeof doorSchema>;
+
+export const elevatorSchema = z.object({
+  iotId: z.string(),
+  /** "1幢1单元1号梯" */
+  name: z.string(),
+  online: z.boolean(),
+});
+export type Elevator = z.infer<typeof elevatorSchema>;
+
+/** A call to the elevator while it is on its way, and for a few seconds after it arrived or failed. */
+export const elevatorProgressSchema = z.object({
+  iotId: z.string(),
+  name: z.string(),
+  /** The resident's floor, where the car is called to. */
+  floor: z.string(),
+  state: z.enum(['calling', 'coming', 'arrived', 'failed']),
+  /** Where the car is now (QueryElevatorStatus CurrentPosition); null until the first status. */
+  carFloor: z.string().nullable(),
+  direction: z.enum(['up', 'down', 'none', 'unknown']),
+  arrived: z.boolean(),
+  /** Chinese, to show and to speak: "电梯上行中，当前 3 层", "电梯已到达 12 层", or why it failed. */
+  message: z.string(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+});
+export type ElevatorProgress = z.infer<typeof elevatorProgressSchema>;
+
+const via = z.enum(['touch', 'voice']);
+const iotRef = z.string().min(1).max(100);
+const noParams = z.object({}).strict();
+const done = z.object({ ok: z.literal(true) });
+const historyLimit = z.object({ limit: z.number().int().min(1).max(500).optional() }).strict();
+
+/** 开门 at home. Never throws for a door that fails: the outcome says why, in Chinese. */
+export const doorOpenOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('opened'), door: doorSchema, message: z.string() }),
+  z.object({ status: z.literal('failed'), door: doorSchema.nullable(), message: z.string() }),
+  /** Several doors and none named: ask which, then doors.open with its iotId. */
+  z.object({ status: z.literal('choose'), choices: z.array(doorSchema), message: z.string() }),
+]);
+export type DoorOpenOutcome = z.infer<typeof doorOpenOutcomeSchema>;
+
+/** 帮我呼叫电梯. Never throws for an elevator that fails: the outcome says why, in Chinese. */
+export const elevatorCallOutcomeSchema = z.discriminatedUnion('status', [
+  /** Called: follow `state.elevator` until it arrives. */
+  z.object({ status: z.literal('calling'), progress: elevatorProgressSchema, message: z.string() }),
+  z.object({ status: z.literal('failed'), elevator: elevatorSchema.nullable(), message: z.string() }),
+  z.object({ status: z.literal('choose'), choices: z.array(elevatorSchema), message: z.string() }),
+  /** First use: ask the resident's floor (voice or keypad), elevator.floor.set, then call again. */
+  z.object({ status: z.literal('need-floor'), suggested: z.string().nullable(), message: z.string() }),
+]);
+export type ElevatorCallOutcome = z.infer<typeof elevatorCallOutcomeSchema>;
+
+export const unlockHistoryEntrySchema = z.object({
+  at: z.number(),
+  /** 'call': opened during a door call (SIP INFO / DTMF); 'panel': 开门 at home (cloud API). */
+  source: z.enum(['call', 'panel']),
+  door: z.string(),
+  doorId: z.string(),
+  /** 'info' | 'dtmf' | 'unitdoor/open' | 'remoteOpen' | 'none' */
+  method: z.string(),
+  /** 'touch' | 'voice' | 'dtmf' */
+  via: z.string(),
+  ok: z.boolean(),
+  /** 'ok' | 'failed' | 'rate-limited' | 'refused' */
+  result: z.string(),
+  reason: z.string().nullable(),
+});
+export type UnlockHistoryEntry = z.infer<typeof unlockHistoryEntrySchema>;
+
+export const noticeReadEntrySchema = z.object({ messageId: z.number().int(), title: z.string(), typeLabel: z.string(), readAt: z.number() });
+export type NoticeReadEntry = z.infer<typeof noticeReadEntrySchema>;
+
+/** Floors as the elevator names them: "12", "1", "-1". */
+export const floorSchema = z.string().trim().regex(/^-?\d{1,3}$/, '楼层应为数字，例如 12 或 -1');
+
+export const communityRequests = {
+  /**
+   * The notices of the house, pinned first then newest, from the panel's mirror. `since` keeps those
+   * published at or after it (epoch ms; 播放公告 plays today's); `refresh` asks the cloud first.
+   */
+  'notices.list': {
+    params: z.object({ limit: z.number().int().min(1).max(200).optional(), since: z.number().optional(), refresh: z.boolean().optional() }).strict(),
+    result: z.object({ notices: z.array(noticeSummarySchema), unread: z.number().int().nonnegative(), syncedAt: z.number().nullable() }),
+  },
+  /** One notice in full (notice/get; the mirror's copy when the cloud cannot be reached). Does not mark it read. */
+  'notices.get': { params: z.object({ messageId: z.number().int() }).strict(), result: noticeSchema },
+  /** Read (shown or played): one notice, or all. Clears the alert when it named a notice now read. */
+  'notices.markRead': {
+    params: z.union([z.object({ messageId: z.number().int() }).strict(), z.object({ all: z.literal(true) }).strict()]),
+    result: z.object({ unread: z.number().int().nonnegative() }),
+  },
+  /** 不要: the alert goes; the notices stay unread. */
+  'notices.dismissAlert': { params: noParams, result: done },
+  /** The doors this house may open. */
+  'doors.list': { params: noParams, result: z.object({ doors: z.array(doorSchema) }) },
+  /** 开门 at home: the named door, the only door, or a choice. Logged whatever happens. */
+  'doors.open': { params: z.object({ iotId: iotRef.optional(), via }).strict(), result: doorOpenOutcomeSchema },
+  /** The elevators the house may call. */
+  'elevator.list': { params: noParams, result: z.object({ elevators: z.array(elevatorSchema) }) },
+  /** The resident's floor (null before first use) and the panel's guess from the room number. */
+  'elevator.floor.get': { params: noParams, result: z.object({ floor: z.string().nullable(), suggested: z.string().nullable() }) },
+  'elevator.floor.set': { params: z.object({ floor: floorSchema }).strict(), result: z.object({ floor: z.string() }) },
+  /** Calls the car to the resident's floor; progress follows in `state.elevator`. */
+  'elevator.call': { params: z.object({ iotId: iotRef.optional(), via }).strict(), result: elevatorCallOutcomeSchema },
+  /** The resident has seen the outcome: drop `state.elevator` (polling stops; the car still comes). */
+  'elevator.dismiss': { params: noParams, result: done },
+  /** Doors opened, newest first: during calls and from home. */
+  'history.unlocks': { params: historyLimit, result: z.object({ unlocks: z.array(unlockHistoryEntrySchema) }) },
+  /** Notices read, newest first. */
+  'history.notices': { params: historyLimit, result: z.object({ notices: z.array(noticeReadEntrySchema) }) },
+} as const;
 
 export const panelStateSchema = z.object({
   deviceId: z.string(),
@@ -148,6 +332,10 @@ export const panelStateSchema = z.object({
   /** Other callers ringing meanwhile, in the order they called: a property desk's queue (empty on a resident's panel). */
   callQueue: z.array(callSchema),
   voice: voiceStateSchema,
+  /** Unread count, the "有新公告" alert and how notices arrive (community services). */
+  notices: noticesStateSchema,
+  /** The elevator called from this panel while it comes (and briefly after), else null. */
+  elevator: elevatorProgressSchema.nullable(),
   problem: problemSchema.nullable(),
   /** Host clock when the state was produced; the screen's countdowns use the offset to it. */
   hostTime: z.number(),
@@ -228,6 +416,7 @@ export const hostRequests = {
   'voice.stopSpeaking': { params: empty, result: ok },
   /** What the screen's recognizer found when it loaded the model. */
   'voice.model': { params: z.object({ status: z.enum(['loading', 'ready', 'missing', 'failed']), detail: z.string().max(500) }).strict(), result: ok },
+  ...communityRequests,
 } as const;
 
 export type HostRequestName = keyof typeof hostRequests;

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { HostApi, HostEventName, HostEventPayload, PanelState } from '../contract/index.js';
 import { BindingService, type BindingTiming } from './binding/index.js';
+import { createCommunityServices, NOTICES_OFF, unavailableCommunityApi, type CommunityTimingOverrides } from './community/index.js';
 import { UserFacingError } from './errors.js';
 import type { HostConfig } from './config/index.js';
 import { createLogger, type Logger } from './log/index.js';
@@ -37,6 +38,8 @@ export interface HostOptions {
   voice?: Parameters<typeof createVoiceService>[0]['dialog'];
   /** Where the voice model and vocabulary are looked for (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Community services' intervals (notice polling, push reconnects, elevator status, history age). */
+  communityTiming?: CommunityTimingOverrides;
 }
 
 export interface Host {
@@ -79,6 +82,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     call: calls.call,
     callQueue: calls.queue,
     voice: voice?.state ?? VOICE_BEFORE_START,
+    notices: community?.notices ?? NOTICES_OFF,
+    elevator: community?.elevator ?? null,
     problem: binding?.state.problem ?? notConfigured,
     hostTime: now(),
     version: LINTEL_VERSION,
@@ -101,8 +106,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     calls: { ringTimeoutMs: config.intercom.ringTimeoutSec * 1000, ...options.calls },
     ...(options.sipAccount ? { account: options.sipAccount } : {}),
   });
-  // The line follows the stored channel: it appears on binding and goes on unbind.
+  // The line and the community services follow the stored channel: they start on binding and stop on unbind.
   const onBindingChange = (): void => {
+    community?.sync();
     emitState();
     void line.sync();
   };
@@ -118,13 +124,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
       };
   if (notConfigured) store.problems.record(notConfigured);
 
-  const binding = credentials
+  // One client for every cloud service, and what they all need to speak for this panel.
+  const cloud = credentials ? { client: new CommunityClient({ ...credentials, now }), store, deviceId, deviceType: config.deviceType, now } : null;
+  const community = cloud && credentials
+    ? createCommunityServices({
+        ...cloud,
+        credentials,
+        logger: logger.child({ service: 'community' }),
+        onChange: emitState,
+        ...(options.communityTiming ? { timing: options.communityTiming } : {}),
+      })
+    : null;
+  const binding = cloud
     ? new BindingService({
-        client: new CommunityClient({ ...credentials, now }),
-        store,
-        deviceId,
-        deviceType: config.deviceType,
-        now,
+        ...cloud,
         logger: logger.child({ service: 'binding' }),
         onChange: onBindingChange,
         ...(options.bindingTiming ? { timing: options.bindingTiming } : {}),
@@ -211,6 +224,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       voice.reportModel(status, detail);
       return { ok: true };
     },
+    ...(community?.api ?? unavailableCommunityApi('not-configured', notConfigured?.message ?? '未配置')),
   };
 
   return {
@@ -236,6 +250,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async close() {
       binding?.stop();
       await binding?.idle();
+      await community?.close();
       await line.close();
       calls.close();
       voice?.close();

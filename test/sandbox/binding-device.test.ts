@@ -113,7 +113,14 @@ describe('unitdoor/open 1.0.1', () => {
     const r = await h.call(P.unitdoorOpen, '1.0.1', { deviceId: 'PANEL-A' });
     expect(r.body).toMatchObject({ code: 200 });
     const [e] = h.sandbox.console.events('door-open');
-    expect(e?.detail).toMatchObject({ iotId: 'iot-door-1-1', houseName: '1幢1单元1201', deviceId: 'PANEL-A' });
+    expect(e?.detail).toMatchObject({ source: 'cloud', api: 'unitdoor/open', iotId: 'iot-door-1-1', houseName: '1幢1单元1201', deviceId: 'PANEL-A' });
+  });
+
+  it('an offline door answers 460 "device offline" and stays shut', async () => {
+    await h.bindPanel('PANEL-A', 'sp-house-1-1-1201');
+    h.sandbox.console.setDeviceState('iot-door-1-1-b1', 'offline');
+    expect((await h.call(P.unitdoorOpen, '1.0.1', { deviceId: 'PANEL-A', iotId: 'iot-door-1-1-b1' })).body).toMatchObject({ code: 460, message: 'device offline' });
+    expect(h.sandbox.console.events('door-open')).toHaveLength(0);
   });
 
   it('opens a given door station by iotId', async () => {
@@ -137,7 +144,8 @@ describe('entrance/device/list 1.0.0', () => {
   it('pages the door stations serving the house, echoing pageSize and the page number as pageNo', async () => {
     await h.bindPanel('PANEL-A', 'sp-house-1-1-101');
     const p1 = await h.ok(P.entranceList, '1.0.0', { deviceId: 'PANEL-A', pageSize: 1, pageNo: 1 });
-    expect(p1).toMatchObject({ pageSize: 1, pageNo: 1, total: 2 });
+    // 1幢1单元: its door station, its garage door, the wall station and the unit's two elevator controllers.
+    expect(p1).toMatchObject({ pageSize: 1, pageNo: 1, total: 5 });
     const rows = p1['data'] as Record<string, unknown>[];
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0] ?? {}).sort()).toEqual([
@@ -146,10 +154,23 @@ describe('entrance/device/list 1.0.0', () => {
     ]);
     expect(rows[0]).toMatchObject({ communityId: 10001, iotId: 'iot-door-1-1', nickName: '1幢1单元门口机', thingType: 'DEVICE', status: 1, nodeType: 0 });
     const p2 = await h.ok(P.entranceList, '1.0.0', { deviceId: 'PANEL-A', pageSize: 1, pageNo: 2 });
-    expect((p2['data'] as { nickName: string }[])[0]?.nickName).toBe('小区东门围墙机');
+    expect((p2['data'] as { nickName: string }[])[0]?.nickName).toBe('1幢1单元地库门');
+    const all = await h.ok<{ data: { iotId: string; categoryName: string; status: number }[] }>(P.entranceList, '1.0.0', { deviceId: 'PANEL-A', pageSize: 10, pageNo: 1 });
+    expect(all.data.map((d) => [d.iotId, d.categoryName])).toEqual([
+      ['iot-door-1-1', '可视对讲门禁'], ['iot-door-1-1-b1', '可视对讲门禁'], ['iot-wall-east', '可视对讲门禁'],
+      ['iot-lift-1-1-a', '梯控'], ['iot-lift-1-1-b', '梯控'],
+    ]);
   });
 
-  it('a house without a unit door station sees only the wall station', async () => {
+  it('reports an offline device with status 3', async () => {
+    await h.bindPanel('PANEL-A', 'sp-house-1-1-101');
+    h.sandbox.console.setDeviceState('iot-lift-1-1-b', 'offline');
+    h.sandbox.console.setDeviceState('iot-wall-east', 'offline');
+    const all = await h.ok<{ data: { iotId: string; status: number }[] }>(P.entranceList, '1.0.0', { deviceId: 'PANEL-A', pageSize: 10, pageNo: 1 });
+    expect(all.data.filter((d) => d.status === 3).map((d) => d.iotId)).toEqual(['iot-wall-east', 'iot-lift-1-1-b']);
+  });
+
+  it('a house without a unit door station or elevator sees only the wall station', async () => {
     await h.bindPanel('PANEL-A', 'sp-house-2-2-1202');
     const d = await h.ok(P.entranceList, '1.0.0', { deviceId: 'PANEL-A', pageSize: 10, pageNo: 1 });
     expect(d['total']).toBe(1);

@@ -40,4 +40,33 @@ describe('console page', () => {
     expect(problems, problems.join("\n")).toEqual([]);
     await page.close();
   });
+
+  it('publishes a notice to a house, makes an elevator fail to reach its car, and switches the change push', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.goto(h.sandbox.consoleUrl);
+    await expect.poll(() => page.locator('#notice-target option').count()).toBeGreaterThan(1);
+    await page.locator('#notice-title').fill('快递到了');
+    await page.locator('#notice-text').fill('请到物业服务中心领取。');
+    await page.locator('#notice-type').selectOption('8');
+    await page.locator('#notice-target').selectOption('sp-house-1-1-1201');
+    await page.getByRole('button', { name: '发布公告' }).click();
+    await expect.poll(() => page.locator('#notice-result').textContent()).toBe('已发布：快递到了（1幢1单元1201）');
+    expect(h.sandbox.console.notices()[0]).toMatchObject({ title: '快递到了', type: 8, publishRange: 1, spaceIds: ['sp-house-1-1-1201'], publishType: 4 });
+    await expect.poll(() => page.locator('#notices').textContent()).toContain('物业服务');
+
+    const row = page.locator('#devices tr', { hasText: '1幢1单元2号梯' });
+    await row.getByRole('button', { name: '发送到设备失败' }).click();
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('发送到设备失败');
+    expect(h.sandbox.console.elevators().find((e) => e.iotId === 'iot-lift-1-1-b')?.state).toBe('send-fail');
+
+    await page.getByRole('button', { name: '关闭推送' }).click();
+    await expect.poll(() => h.sandbox.console.push().down).toBe(true);
+    await page.getByRole('button', { name: '恢复推送' }).click();
+    await expect.poll(() => h.sandbox.console.push().down).toBe(false);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
 });

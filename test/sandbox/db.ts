@@ -79,6 +79,42 @@ CREATE TABLE IF NOT EXISTS tokens (
   app_key TEXT NOT NULL,
   expires_at INTEGER NOT NULL
 );
+-- Notices (seed 001 "公告服务"). publications and space_ids are JSON arrays.
+CREATE TABLE IF NOT EXISTS notices (
+  message_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  community_id INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  publications TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  is_top INTEGER NOT NULL,
+  publish_type INTEGER NOT NULL,
+  publish_range INTEGER NOT NULL,
+  space_ids TEXT NOT NULL,
+  gmt_create INTEGER NOT NULL
+);
+-- Elevator controllers (梯控设备, seed 001 lines 26162-26700), one row per controller; its cars are
+-- elevator_cars. status as for entrance devices (1 online, 3 offline); fault 'send-fail' makes
+-- the controller answer code 4 "send to device fail".
+CREATE TABLE IF NOT EXISTS elevator_devices (
+  iot_id TEXT PRIMARY KEY,
+  community_id INTEGER NOT NULL,
+  unit_space_id TEXT NOT NULL,
+  device_name TEXT NOT NULL,
+  nick_name TEXT NOT NULL,
+  product_key TEXT NOT NULL,
+  product_name TEXT NOT NULL,
+  elevator_mode TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  fault TEXT
+);
+CREATE TABLE IF NOT EXISTS elevator_cars (
+  iot_id TEXT NOT NULL,
+  elevator_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  dual_door INTEGER NOT NULL,
+  home_floor TEXT NOT NULL,
+  PRIMARY KEY (iot_id, elevator_id)
+);
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at INTEGER NOT NULL,

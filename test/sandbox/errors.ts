@@ -26,3 +26,13 @@ export function platformError(code: PlatformErrorCode, message?: string): ApiErr
 export function sipNotFound(sipNumber: string): ApiError {
   return new ApiError(460, `SYS_0002: sip number ${sipNumber} is invalid or does not exist`, 'SIP号无效或不存在');
 }
+
+/** Seed 001 line 21289: a device that is not connected answers 460 "device offline". */
+export function deviceOffline(iotId: string): ApiError {
+  return new ApiError(460, 'device offline', `设备离线（${iotId}）`);
+}
+
+/** The elevator services' result code 4 (seed 001 lines 26575-26585), as the remote-call API's code. */
+export function sendToDeviceFail(): ApiError {
+  return new ApiError(4, 'send to device fail', '发送到设备失败');
+}

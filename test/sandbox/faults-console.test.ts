@@ -1,18 +1,12 @@
 // Fault injection and the installer's console endpoints.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { harness, md5Hex, P, type Harness } from './fixture.js';
+import { consoleApi as consoleApiOf, harness, md5Hex, P, type Harness } from './fixture.js';
 
 let h: Harness;
 beforeEach(async () => { h = await harness(); });
 afterEach(async () => { await h.close(); });
 
-async function consoleApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${h.sandbox.url}/console/api/${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: await res.json() };
-}
+const consoleApi = (method: string, path: string, body?: unknown) => consoleApiOf(h, method, path, body);
 
 describe('fault injection', () => {
   it('answers the next `times` calls to a path with the given code, in the platform wording', async () => {

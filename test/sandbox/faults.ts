@@ -16,7 +16,33 @@ export type Fault = { kind: 'code'; code: number; message?: string } | { kind: '
 
 export class FaultBoard {
   private readonly queue = new Map<string, { fault: Fault; left: number }[]>();
-  down = false;
+  private readonly switchListeners = new Set<() => void>();
+  private gatewayDown = false;
+  private changePushDown = false;
+
+  /** The whole gateway is unreachable (HTTP 503, push connections dropped and refused). */
+  get down(): boolean {
+    return this.gatewayDown;
+  }
+  set down(down: boolean) {
+    this.gatewayDown = down;
+    for (const l of this.switchListeners) l();
+  }
+
+  /** Only the change push is unavailable: subscribers are dropped and refused, the APIs answer. */
+  get pushDown(): boolean {
+    return this.changePushDown;
+  }
+  set pushDown(down: boolean) {
+    this.changePushDown = down;
+    for (const l of this.switchListeners) l();
+  }
+
+  /** Told when `down` or `pushDown` changes. */
+  onSwitch(listener: () => void): () => void {
+    this.switchListeners.add(listener);
+    return () => void this.switchListeners.delete(listener);
+  }
 
   add(input: FaultInput): void {
     const f = faultSchema.parse(input);

@@ -17,6 +17,13 @@ export const P = {
   rename: '/solution/community/intercom/device/rename',
   list: '/solution/community/intercom/device/list',
   unbind: '/solution/community/intercom/device/unbind',
+  noticeAdd: '/solution/community/notice/add',
+  noticeUpdate: '/solution/community/notice/update',
+  noticeQuery: '/solution/community/notice/query',
+  noticeDelete: '/solution/community/notice/delete',
+  noticeGet: '/solution/community/notice/get',
+  invoke: '/cloud/thing/service/invoke',
+  elevatorCall: '/elevator/control/elevator/call',
 } as const;
 
 /** 2024-06-01 12:00:00 in Shanghai. */
@@ -72,4 +79,13 @@ export async function harness(opts: SandboxOptions = {}, clock = { t: T0 }): Pro
     close: () => sandbox.close(),
   };
   return h;
+}
+
+/** The console's unsigned JSON endpoints, as its page calls them: the status and the parsed body. */
+export async function consoleApi(h: Harness, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${h.sandbox.url}/console/api/${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: await res.json() };
 }

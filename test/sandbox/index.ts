@@ -16,7 +16,12 @@ import { FaultBoard } from './faults.js';
 import { Gateway } from './gateway.js';
 import { appSideRoutes, deviceSideRoutes } from './handlers/binding.js';
 import { sipProvisioningRoutes } from './handlers/sip-provisioning.js';
+import { noticeRoutes } from './handlers/notices.js';
+import { thingRoutes } from './handlers/things.js';
 import { tokenRoutes } from './handlers/token.js';
+import { ChangeFeed } from './change-feed.js';
+import { ElevatorSimulation, type ElevatorTiming } from './elevator-sim.js';
+import type { PushHub } from './push.js';
 import type { Route } from './route.js';
 import { buildServer } from './server.js';
 
@@ -50,6 +55,10 @@ export interface SandboxOptions {
    * Enables the console's ring button / `POST /console/api/ring`.
    */
   doorStations?: DoorStationsOptions;
+  /** Elevator car speed: travel per floor and the stop at each floor (default 1500 ms, 4000 ms). */
+  elevator?: Partial<ElevatorTiming>;
+  /** Ping interval of the change push (default 15 s). */
+  pushHeartbeatMs?: number;
 }
 
 export interface SandboxRegistrar {
@@ -88,7 +97,7 @@ function makeLogger(opts: SandboxOptions): pino.Logger {
   return opts.logStream ? pino(options, opts.logStream) : pino(options);
 }
 
-const ROUTES: Route[] = [...tokenRoutes, ...deviceSideRoutes, ...appSideRoutes, ...sipProvisioningRoutes];
+const ROUTES: Route[] = [...tokenRoutes, ...deviceSideRoutes, ...appSideRoutes, ...sipProvisioningRoutes, ...noticeRoutes, ...thingRoutes];
 
 /** The binding/token routes must cover every spec community-api.ts declares. */
 function routeTable(): Map<string, Route> {
@@ -111,14 +120,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     db.close();
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   };
+  const now = opts.now ?? Date.now;
   const ctx: SandboxContext = {
     db,
-    now: opts.now ?? Date.now,
+    now,
     sip: opts.sip ?? (opts.registrar ? { host: opts.registrar.host, port: opts.registrar.port } : { host: '127.0.0.1', port: 5060 }),
     qrLifetimeMs: opts.qrLifetimeMs ?? 5 * 60 * 1000,
     tokenLifetimeMs: opts.tokenLifetimeMs ?? 2 * 60 * 60 * 1000,
     app: { ...DEMO_APP },
     log,
+    changes: new ChangeFeed(),
+    elevators: new ElevatorSimulation(now, opts.elevator),
   };
   try {
     seedDemoCommunity(ctx);
@@ -137,11 +149,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const faults = new FaultBoard();
   const gateway = new Gateway(new Map([[ctx.app.appKey, ctx.app.appSecret]]), ctx.now, opts.rateLimitPerSecond ?? 50);
   let doors: DoorStationHub | undefined;
-  const svc = createConsole(ctx, faults, () => doors);
-  const app = buildServer({ ctx, gateway, faults, routes: routeTable() }, svc, log);
+  let pushHub: PushHub | undefined;
+  const svc = createConsole(ctx, faults, () => doors, () => pushHub);
+  const { app, push } = buildServer({ ctx, gateway, faults, routes: routeTable() }, svc, log,
+    opts.pushHeartbeatMs !== undefined ? { pushHeartbeatMs: opts.pushHeartbeatMs } : {});
+  pushHub = push;
   try {
     await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   } catch (err) {
+    push.close();
     cleanup();
     throw err;
   }
@@ -149,6 +165,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     try {
       doors = await startDoorStations(ctx, opts.doorStations, log);
     } catch (err) {
+      push.close();
       await app.close();
       cleanup();
       throw err;
@@ -169,13 +186,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (closed) return;
       closed = true;
       await doors?.close();
+      push.close();
       await app.close();
       cleanup();
     },
   };
 }
 
-export { DEMO_APP, DEMO_COMMUNITY_ID, DOOR_STATIONS, PROPERTY_OFFICE, houseName, houseSpaceId, houseGroupId, unitSpaceId } from './demo-community.js';
+export {
+  DEMO_APP, DEMO_COMMUNITY_ID, DOOR_STATIONS, ELEVATORS, EXTRA_ENTRANCES, PROPERTY_OFFICE, houseName, houseSpaceId, houseGroupId, unitSpaceId,
+} from './demo-community.js';
 export type { SandboxConsole, HouseView, ConsoleBindInput } from './console/service.js';
 export type { FaultInput } from './faults.js';
 export type { DoorStationHub, DoorStationsOptions, RingHouseResult } from './door-station/sandbox-hub.js';

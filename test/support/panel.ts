@@ -28,6 +28,7 @@ export interface TestPanelOptions {
   calls?: HostOptions['calls'];
   endedCallLingerMs?: number;
   voice?: HostOptions['voice'];
+  communityTiming?: HostOptions['communityTiming'];
   /** Extra LINTEL_* settings (desk number, monitor door…). */
   env?: Record<string, string>;
 }
@@ -45,6 +46,7 @@ export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
     ...(o.calls ? { calls: o.calls } : {}),
     ...(o.endedCallLingerMs !== undefined ? { endedCallLingerMs: o.endedCallLingerMs } : {}),
     ...(o.voice ? { voice: o.voice } : {}),
+    ...(o.communityTiming ? { communityTiming: o.communityTiming } : {}),
   });
   const screen = await startScreenServer({ host, rendererDir: RENDERER_DIR, port: o.port ?? 0, logger: silentLogger() });
   return {

@@ -82,6 +82,23 @@ export function signedJsonHeaders(opts: {
   };
 }
 
+/**
+ * Headers for a signed GET without a body (the change push's WebSocket upgrade): the same
+ * scheme with empty Content-MD5 and Content-Type, which the gateway's string to sign allows.
+ */
+export function signedGetHeaders(opts: { appKey: string; appSecret: string; pathAndQuery: string; now: number; nonce?: string }): Record<string, string> {
+  const signed: Record<string, string> = {
+    'x-ca-key': opts.appKey,
+    'x-ca-nonce': opts.nonce ?? randomUUID(),
+    'x-ca-signature-method': SIGNATURE_METHOD,
+    'x-ca-timestamp': String(opts.now),
+  };
+  const sig = signature(opts.appSecret, {
+    method: 'GET', pathAndQuery: opts.pathAndQuery, accept: JSON_ACCEPT, contentMd5: '', contentType: '', date: '', signedHeaders: signed,
+  });
+  return { ...signed, 'x-ca-signature-headers': Object.keys(signed).sort().join(','), 'x-ca-signature': sig, accept: JSON_ACCEPT };
+}
+
 export type VerifyFailure =
   | 'missing-headers'
   | 'unknown-app-key'

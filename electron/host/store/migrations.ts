@@ -107,4 +107,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX voice_log_at ON voice_log (at);
     `,
   },
+  {
+    // Community services (issue 6). notices mirrors the cloud's list for the bound house, so the
+    // screen lists them offline too, with the panel's own read marks; notice_reads is the history
+    // of what was read, kept after the cloud deletes a notice. door_opens logs every door opened
+    // from the panel outside a call (开门 at home). The indexes on time serve pruning by age.
+    version: 5,
+    sql: `
+      CREATE TABLE notices (
+        message_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        publications TEXT NOT NULL,
+        picture_url TEXT,
+        type INTEGER NOT NULL,
+        is_top INTEGER NOT NULL,
+        gmt_create INTEGER NOT NULL,
+        first_seen_at INTEGER NOT NULL,
+        read_at INTEGER
+      );
+      CREATE TABLE notice_reads (
+        message_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        type INTEGER NOT NULL,
+        read_at INTEGER NOT NULL
+      );
+      CREATE INDEX notice_reads_read_at ON notice_reads (read_at);
+      CREATE TABLE door_opens (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        iot_id TEXT NOT NULL,
+        door_name TEXT NOT NULL,
+        method TEXT NOT NULL,
+        via TEXT NOT NULL,
+        result TEXT NOT NULL,
+        reason TEXT,
+        latency_ms INTEGER NOT NULL
+      );
+      CREATE INDEX door_opens_at ON door_opens (at);
+      CREATE INDEX unlock_attempts_at ON unlock_attempts (at);
+    `,
+  },
 ];

@@ -128,22 +128,101 @@ function renderDoorEvents(list) {
   }
   $('door-events').replaceChildren(...list.slice(0, 50).map((e) => {
     const d = e.detail || {};
-    const method = d.source === 'door-station' ? (OPEN_METHODS[d.method] || d.method) + (d.reqsn !== undefined ? '（reqsn ' + d.reqsn + '）' : '') : '云端开门接口';
+    const method = d.source === 'door-station' ? (OPEN_METHODS[d.method] || d.method) + (d.reqsn !== undefined ? '（reqsn ' + d.reqsn + '）' : '') : '云端开门接口' + (d.api ? '（' + d.api + '）' : '');
     const who = (d.houseName ? d.houseName + ' ' : '') + (d.sipNumber ? 'SIP ' + d.sipNumber : (d.deviceId || ''));
     return el('tr', null, el('td', null, fmtTime(e.at)), el('td', null, d.doorName || d.iotId || ''), el('td', null, method), el('td', null, who));
   }));
 }
 
+const NOTICE_TYPES = ['', '社区公告', '账单通知', '缴费结果', '业务受理', '业务办结', '小区通知', '活动推荐', '物业服务', '便民生活'];
+const DEVICE_STATES = { online: '在线', offline: '离线', 'send-fail': '发送到设备失败' };
+const DIRECTIONS = ['', '↑', '↓'];
+let houseNames = {};
+let lastTargets = '';
+let pushDown = false;
+
+function renderNoticeTargets(houses) {
+  houseNames = Object.fromEntries(houses.map((h) => [h.houseSpaceId, h.houseName]));
+  const key = houses.map((h) => h.houseSpaceId).join(',');
+  if (key === lastTargets) return;
+  lastTargets = key;
+  const select = $('notice-target');
+  const chosen = select.value;
+  select.replaceChildren(el('option', { value: '' }, '全小区'), ...houses.map((h) => el('option', { value: h.houseSpaceId }, h.houseName)));
+  select.value = chosen;
+}
+
+function renderNotices(list) {
+  if (list.length === 0) {
+    $('notices').replaceChildren(el('tr', null, el('td', { colspan: '6', class: 'muted' }, '暂无公告')));
+    return;
+  }
+  $('notices').replaceChildren(...list.slice(0, 50).map((n) => el('tr', null,
+    el('td', null, fmtTime(n.gmtCreate)),
+    el('td', null, n.title),
+    el('td', null, NOTICE_TYPES[n.type] || String(n.type)),
+    el('td', null, n.publishRange === 0 ? '全小区' : n.spaceIds.map((id) => houseNames[id] || id).join('、')),
+    el('td', null, n.isTop ? '是' : ''),
+    el('td', null, el('button', { class: 'danger', type: 'button', onclick: () => withdraw(n) }, '撤回')))));
+}
+
+function renderDevices(doors, elevators) {
+  const stateButtons = (iotId, states) => el('td', null, ...states.map((st) =>
+    el('button', { type: 'button', class: 'link', onclick: () => setDeviceState(iotId, st) }, DEVICE_STATES[st])));
+  const rows = [
+    ...doors.map((d) => el('tr', null, el('td', null, d.nickName), el('td', null, el('code', null, d.iotId)),
+      el('td', { class: d.status === 1 ? 'ok' : 'bad' }, d.status === 1 ? '在线' : '离线'), el('td', null, ''),
+      stateButtons(d.iotId, ['online', 'offline']))),
+    ...elevators.map((e) => el('tr', null, el('td', null, e.nickName), el('td', null, el('code', null, e.iotId)),
+      el('td', { class: e.state === 'online' ? 'ok' : 'bad' }, DEVICE_STATES[e.state]),
+      el('td', null, e.carsNow.map((c) => c.name + ' ' + c.floor + '层' + (c.carStatus === 1 ? DIRECTIONS[c.direction] || '' : '（停）')).join('；')),
+      stateButtons(e.iotId, ['online', 'offline', 'send-fail']))),
+  ];
+  $('devices').replaceChildren(...rows);
+}
+
+function renderPush(p) {
+  pushDown = p.down;
+  $('push-state').textContent = p.down ? '已关闭（面板改为轮询）' : '正常，' + p.subscribers + ' 个订阅';
+  $('push-toggle').textContent = p.down ? '恢复推送' : '关闭推送';
+}
+
+async function withdraw(n) {
+  if (!window.confirm('确定要撤回公告“' + n.title + '”吗？')) return;
+  try {
+    await api('POST', 'notices/delete', { messageId: n.messageId });
+    setStatus('已撤回公告 ' + n.title, 'ok');
+  } catch (err) {
+    setStatus('撤回失败：' + err.message, 'bad');
+  }
+  await refresh();
+}
+
+async function setDeviceState(iotId, state) {
+  try {
+    await api('POST', 'device-state', { iotId, state });
+    setStatus(iotId + ' 已设为' + DEVICE_STATES[state], 'ok');
+  } catch (err) {
+    setStatus('设置失败：' + err.message, 'bad');
+  }
+  await refresh();
+}
+
 async function refresh() {
   try {
-    const [houses, pending, events, doorEvents] = await Promise.all([
+    const [houses, pending, events, doorEvents, notices, doors, elevators, push] = await Promise.all([
       api('GET', 'houses'), api('GET', 'pending'), api('GET', 'events'), api('GET', 'door-events'),
+      api('GET', 'notices'), api('GET', 'doors'), api('GET', 'elevators'), api('GET', 'push'),
     ]);
     renderHouseOptions(houses);
     renderHouses(houses);
     renderPending(pending);
     renderEvents(events);
     renderDoorEvents(doorEvents);
+    renderNoticeTargets(houses);
+    renderNotices(notices);
+    renderDevices(doors, elevators);
+    renderPush(push);
     setStatus('已更新 ' + fmtTime(Date.now()), 'muted');
   } catch (err) {
     setStatus('无法连接沙箱：' + err.message, 'bad');
@@ -182,6 +261,34 @@ $('bind-form').addEventListener('submit', async (ev) => {
   } catch (err) {
     result.textContent = '绑定失败：' + err.message;
     result.className = 'bad';
+  }
+  await refresh();
+});
+
+$('notice-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const result = $('notice-result');
+  const body = { title: $('notice-title').value.trim(), text: $('notice-text').value.trim(), type: Number($('notice-type').value), isTop: $('notice-top').checked };
+  const target = $('notice-target').value;
+  if (target) body.houseSpaceId = target;
+  try {
+    const n = await api('POST', 'notices', body);
+    result.textContent = '已发布：' + n.title + '（' + (n.publishRange === 0 ? '全小区' : houseNames[target] || target) + '）';
+    result.className = 'ok';
+    $('notice-title').value = '';
+    $('notice-text').value = '';
+  } catch (err) {
+    result.textContent = '发布失败：' + err.message;
+    result.className = 'bad';
+  }
+  await refresh();
+});
+
+$('push-toggle').addEventListener('click', async () => {
+  try {
+    await api('POST', 'push', { down: !pushDown });
+  } catch (err) {
+    setStatus('切换推送失败：' + err.message, 'bad');
   }
   await refresh();
 });

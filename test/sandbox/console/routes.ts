@@ -19,6 +19,15 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 const bindBody = z.object({ qrCode: z.string().trim().min(1), houseSpaceId: z.string().min(1), deviceNickName: z.string().max(64).optional() });
 const unbindBody = z.object({ bindId: z.string().min(1) });
 const downBody = z.object({ down: z.boolean() });
+const noticeBody = z.object({
+  title: z.string().min(1),
+  text: z.string().min(1),
+  type: z.number().int().min(1).max(9).optional(),
+  isTop: z.boolean().optional(),
+  houseSpaceId: z.string().min(1).optional(),
+});
+const noticeRef = z.object({ messageId: z.number().int() });
+const deviceStateBody = z.object({ iotId: z.string().min(1), state: z.enum(['online', 'offline', 'send-fail']) });
 const ringBody = z.object({ houseSpaceId: z.string().min(1), iotId: z.string().min(1).optional(), waitMs: z.number().int().min(0).max(30_000).optional() });
 
 function jsonBody(req: FastifyRequest): unknown {
@@ -76,5 +85,17 @@ export function registerConsole(app: FastifyInstance, svc: SandboxConsole): void
     const { houseSpaceId, iotId, waitMs } = ringBody.parse(jsonBody(req));
     return svc.ring(houseSpaceId, { ...(iotId ? { iotId } : {}), ...(waitMs !== undefined ? { waitMs } : {}) });
   }));
+  app.get('/console/api/notices', (_req, reply) => answer(reply, () => svc.notices()));
+  app.post('/console/api/notices', (req, reply) => answer(reply, () => svc.publishNotice(noticeBody.parse(jsonBody(req)))));
+  app.post('/console/api/notices/delete', (req, reply) => answer(reply, () => { svc.deleteNotice(noticeRef.parse(jsonBody(req)).messageId); }));
+  app.get('/console/api/doors', (_req, reply) => answer(reply, () => svc.doors().map(({ sipPassword: _secret, ...d }) => d)));
+  app.get('/console/api/elevators', (_req, reply) => answer(reply, () => svc.elevators()));
+  app.get('/console/api/elevator-events', (_req, reply) => answer(reply, () => svc.elevatorEvents()));
+  app.post('/console/api/device-state', (req, reply) => answer(reply, () => {
+    const { iotId, state } = deviceStateBody.parse(jsonBody(req));
+    svc.setDeviceState(iotId, state);
+  }));
+  app.get('/console/api/push', (_req, reply) => answer(reply, () => svc.push()));
+  app.post('/console/api/push', (req, reply) => answer(reply, () => { svc.setPushDown(downBody.parse(jsonBody(req)).down); }));
   app.post('/console/api/down', (req, reply) => answer(reply, () => { svc.setDown(downBody.parse(jsonBody(req)).down); }));
 }

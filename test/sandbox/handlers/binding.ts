@@ -12,7 +12,9 @@ import {
   doorStationsServingGroup, getEntranceDevice, getSpace, listEntranceDevices, recordEvent, type EntranceDevice,
 } from '../community-store.js';
 import type { SandboxContext } from '../context.js';
-import { paramError } from '../errors.js';
+import { DOOR_CATEGORY, ELEVATOR_CATEGORY } from '../demo-community.js';
+import { listElevatorDevices, type ElevatorDevice } from '../elevator-store.js';
+import { deviceOffline, paramError } from '../errors.js';
 import { route, type Route } from '../route.js';
 import { requireSipAccount } from '../sip-store.js';
 import { maskDeviceId } from '../util.js';
@@ -28,6 +30,14 @@ function doorsFor(ctx: SandboxContext, b: Binding): EntranceDevice[] {
   const group = getSpace(ctx, b.houseSpaceId)?.sipGroupId;
   const serving = new Set(group ? doorStationsServingGroup(ctx, group) : []);
   return all.filter((d) => serving.has(d.iotId));
+}
+
+/** The elevator controllers of the house's unit (every controller for the property desk): the
+ * "available devices" of a terminal include the elevators it may call (帮我呼叫电梯). */
+function elevatorsFor(ctx: SandboxContext, b: Binding): ElevatorDevice[] {
+  if (b.bindType === 1) return listElevatorDevices(ctx, { communityId: b.communityId });
+  const unit = getSpace(ctx, b.houseSpaceId)?.parentId;
+  return unit ? listElevatorDevices(ctx, { communityId: b.communityId, unitSpaceId: unit }) : [];
 }
 
 function requireCommunity(communityId: number | undefined): number {
@@ -66,8 +76,9 @@ export const deviceSideRoutes: Route[] = [
       door = doors.find((d) => d.mode === 0 && d.unitSpaceId === unit);
       if (!door) throw paramError(`${b.houseName} has no unit door station; pass iotId`);
     }
+    if (door.status !== 1) throw deviceOffline(door.iotId);
     recordEvent(ctx, 'door-open', {
-      bindId: b.bindId, deviceId: b.deviceId, deviceType: b.deviceType, houseName: b.houseName, iotId: door.iotId, doorName: door.nickName,
+      source: 'cloud', api: 'unitdoor/open', bindId: b.bindId, deviceId: b.deviceId, deviceType: b.deviceType, houseName: b.houseName, iotId: door.iotId, doorName: door.nickName,
     });
     ctx.log.info({ iotId: door.iotId, bindId: b.bindId }, 'unit door opened');
     return null;
@@ -91,16 +102,20 @@ export const deviceSideRoutes: Route[] = [
     };
   }),
   route(entranceDeviceList, ({ pageSize, pageNo, ...key }, { ctx }) => {
-    const doors = doorsFor(ctx, requireBoundDevice(ctx, key));
-    const page = doors.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+    const b = requireBoundDevice(ctx, key);
+    const devices = [
+      ...doorsFor(ctx, b).map((d) => ({ ...d, ...DOOR_CATEGORY })),
+      ...elevatorsFor(ctx, b).map((d) => ({ ...d, ...ELEVATOR_CATEGORY })),
+    ];
+    const page = devices.slice((pageNo - 1) * pageSize, pageNo * pageSize);
     return {
       pageSize,
       pageNo,
-      total: doors.length,
+      total: devices.length,
       data: page.map((d) => ({
         communityId: d.communityId, iotId: d.iotId, deviceName: d.deviceName, nickName: d.nickName, productKey: d.productKey,
         productName: d.productName, thingType: 'DEVICE' as const, status: d.status, nodeType: 0 as const, netType: 'NET_LAN',
-        categoryId: 1001, categoryName: '可视对讲门禁',
+        categoryId: d.categoryId, categoryName: d.categoryName,
       })),
     };
   }),
