@@ -14,8 +14,12 @@ const USAGE = `lintel — indoor voice intercom terminal
 
   lintel start                 run the kiosk (the sandbox community when no cloud is configured)
   lintel status                the panel's state as JSON (never a secret)
-  lintel sandbox [--port N] [--db FILE]
-                               run the sandbox community alone
+  lintel sandbox [--port N] [--db FILE] [--sip HOST:PORT] [--door-stations]
+                               run the sandbox community alone; with --door-stations, its door
+                               station simulators register with the SIP registrar at --sip
+  lintel sandbox ring <houseSpaceId> [--url URL] [--door IOTID]
+                               make a running sandbox's door station ring that house's panels
+                               (default URL http://127.0.0.1:8700; default door: the house's unit door)
   lintel intent "<text>" [--context <ctx>] [--vocabulary <words.txt>]
                                what a heard sentence means in a dialog context, as JSON
   lintel configure --endpoint URL --app-key KEY [--community-id N] [--device-id ID] --app-secret-stdin

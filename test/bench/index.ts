@@ -1,7 +1,9 @@
-// `npm run bench`: what a resident or installer waits for, measured on the real parts (sandbox,
-// host, SQLite, screen server, Debian Chromium). Prints medians and p95 of repeated runs.
+// `npm run bench [binding|sip]`: what a resident or installer waits for, measured on the real parts
+// (sandbox, host, SQLite, screen server, Debian Chromium; kamailio, baresip, ffmpeg). Prints medians
+// and p95 of repeated runs; both benches by default.
 //   cold start → QR visible: a panel with an empty data directory starts, and the screen shows a QR.
 //   bind → home: the app-side bind returns, and the screen shows the house name.
+//   SIP and media (sip.ts): INVITE → 183, 183 → first access unit, unlock round trip.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildRenderer } from '../../build/renderer-build.js';
@@ -11,22 +13,12 @@ import { launchChromium } from '../support/chromium.js';
 import { startPanel } from '../support/panel.js';
 import { waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
+import { sipBench } from './sip.js';
+import { printResults, summary } from './summary.js';
 
 const RUNS = Number(process.env['LINTEL_BENCH_RUNS'] ?? 9);
 
-function quantile(sorted: number[], q: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] ?? NaN;
-}
-
-function summary(name: string, samples: number[]): { name: string; runs: number; median_ms: number; p95_ms: number; min_ms: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  return { name, runs: s.length, median_ms: round(quantile(s, 0.5)), p95_ms: round(quantile(s, 0.95)), min_ms: round(s[0] ?? NaN) };
-}
-
-const round = (x: number): number => Math.round(x * 10) / 10;
-
-async function main(): Promise<void> {
+async function bindingBench(): Promise<void> {
   await buildRenderer();
   const sandbox = await startSandbox({ dbFile: join(tempDir('bench-sandbox'), 'sandbox.sqlite'), logger: false });
   const browser = await launchChromium();
@@ -59,9 +51,10 @@ async function main(): Promise<void> {
     await browser.close();
     await sandbox.close();
   }
-  const results = [summary('cold start → QR visible', coldStart), summary('bind → house name visible', bindToHome)];
-  for (const r of results) process.stdout.write(`${r.name.padEnd(28)} median ${String(r.median_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   min ${String(r.min_ms).padStart(7)} ms   (${r.runs} runs)\n`);
-  process.stdout.write(JSON.stringify({ bench: 'binding', results }) + '\n');
+  printResults('binding', [summary('cold start → QR visible', coldStart), summary('bind → house name visible', bindToHome)]);
 }
 
-await main();
+const only = process.argv[2];
+if (only !== undefined && only !== 'binding' && only !== 'sip') throw new Error(`usage: npm run bench [binding|sip]`);
+if (only !== 'sip') await bindingBench();
+if (only !== 'binding') printResults('sip', await sipBench(RUNS));

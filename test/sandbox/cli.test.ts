@@ -1,11 +1,13 @@
-// `lintel sandbox`: argument parsing, and a real child process that serves until SIGTERM.
-import { spawn } from 'node:child_process';
+// `lintel sandbox`: argument parsing, `lintel --help` listing it, and a real child process that
+// serves until SIGTERM.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SANDBOX_PORT, parseSandboxArgs } from './cli.js';
+import { DEFAULT_SANDBOX_PORT, RING_USAGE, SANDBOX_USAGE, parseSandboxArgs } from './cli.js';
 
 describe('parseSandboxArgs', () => {
   it('defaults to port 8700 and $LINTEL_DATA_DIR/sandbox.sqlite', () => {
@@ -23,6 +25,15 @@ describe('parseSandboxArgs', () => {
     rmSync(dirname(fallback), { recursive: true, force: true });
     expect(() => parseSandboxArgs(['--port', 'x'], {})).toThrow(/--port/);
     expect(() => parseSandboxArgs(['--bogus'], {})).toThrow(/unknown option/);
+  });
+});
+
+describe('lintel --help', () => {
+  it('lists the sandbox with every option it takes, and `lintel sandbox ring <houseSpaceId>`', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['build/bin/lintel.mjs', '--help'], { cwd: root, timeout: 20_000 });
+    expect(stdout).toContain(SANDBOX_USAGE);
+    expect(stdout).toContain(RING_USAGE);
   });
 });
 

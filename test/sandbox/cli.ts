@@ -8,6 +8,10 @@ import { startSandbox } from './index.js';
 
 export const DEFAULT_SANDBOX_PORT = 8700;
 
+/** The synopses, as errors print them; `lintel --help` lists the same lines. */
+export const SANDBOX_USAGE = 'lintel sandbox [--port N] [--db FILE] [--sip HOST:PORT] [--door-stations]';
+export const RING_USAGE = 'lintel sandbox ring <houseSpaceId> [--url URL] [--door IOTID]';
+
 export interface SandboxCliArgs {
   port: number;
   dbFile: string;
@@ -40,7 +44,7 @@ export function parseSandboxArgs(args: string[], env: NodeJS.ProcessEnv = proces
     } else if (a === '--door-stations') {
       doorStations = true;
     } else {
-      throw new Error(`unknown option ${a}; usage: lintel sandbox [--port N] [--db FILE] [--sip HOST:PORT] [--door-stations] | lintel sandbox ring <houseSpaceId> [--url URL] [--door IOTID]`);
+      throw new Error(`unknown option ${a}; usage: ${SANDBOX_USAGE} | ${RING_USAGE}`);
     }
   }
   if (doorStations && !sip) throw new Error('--door-stations needs --sip HOST:PORT (the registrar the doors and panels use)');
@@ -71,10 +75,10 @@ export function parseRingArgs(args: string[]): RingCliArgs {
     };
     if (a === '--url') url = value().replace(/\/+$/, '');
     else if (a === '--door') iotId = value();
-    else if (a.startsWith('--') || houseSpaceId !== undefined) throw new Error(`unexpected ${a}; usage: lintel sandbox ring <houseSpaceId> [--url URL] [--door IOTID]`);
+    else if (a.startsWith('--') || houseSpaceId !== undefined) throw new Error(`unexpected ${a}; usage: ${RING_USAGE}`);
     else houseSpaceId = a;
   }
-  if (!houseSpaceId) throw new Error('usage: lintel sandbox ring <houseSpaceId> [--url URL] [--door IOTID]');
+  if (!houseSpaceId) throw new Error(`usage: ${RING_USAGE}`);
   return { houseSpaceId, url, ...(iotId ? { iotId } : {}) };
 }
 

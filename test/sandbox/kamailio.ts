@@ -35,6 +35,13 @@ export interface KamailioOptions {
   port?: number;
   /** registrar min_expires (kamailio's default is 60) */
   minExpires?: number;
+  /**
+   * A relay in front of kamailio on this port of 127.0.0.1 (test/support/lossy-relay.ts).
+   * kamailio writes it into its Via and Record-Route, so the responses to what it forwards and
+   * every in-dialog request pass the relay; and it sends requests to a client where the client's
+   * REGISTER came from, so calls to a client that registered through the relay pass it too.
+   */
+  relayPort?: number;
 }
 
 export interface LocationContact {
@@ -70,7 +77,8 @@ function escapeCfgString(s: string): string {
   return s;
 }
 
-function configText(dir: string, port: number, users: Record<string, string>, minExpires: number): string {
+function configText(dir: string, port: number, users: Record<string, string>, minExpires: number, relayPort: number | undefined): string {
+  const relay = relayPort !== undefined;
   const userLines = Object.entries(users)
     .map(([u, p]) => `  $sht(auth=>${escapeCfgString(u)}) = "${escapeCfgString(p)}";`)
     .join('\n');
@@ -83,9 +91,10 @@ fork=yes
 children=2
 tcp_children=2
 auto_aliases=no
-listen=udp:127.0.0.1:${port}
+listen=udp:127.0.0.1:${port}${relay ? ` advertise 127.0.0.1:${relayPort}` : ''}
 listen=tcp:127.0.0.1:${port}
 alias="127.0.0.1:${port}"
+${relay ? `alias="127.0.0.1:${relayPort}"` : ''}
 tcp_connection_lifetime=3605
 dns=no
 rev_dns=no
@@ -118,6 +127,7 @@ modparam("htable", "htable", "auth=>size=6;")
 modparam("usrloc", "db_mode", 0)
 modparam("registrar", "min_expires", ${minExpires})
 modparam("registrar", "default_expires", 300)
+modparam("registrar", "received_avp", "$avp(RECEIVED)")
 modparam("rr", "enable_full_lr", 1)
 modparam("tm", "fr_timer", 8000)
 modparam("tm", "fr_inv_timer", 30000)
@@ -164,6 +174,7 @@ request_route {
       exit;
     }
     consume_credentials();
+${relay ? '    $avp(RECEIVED) = "sip:" + $si + ":" + $sp;' : ''}
     if (!save("location")) sl_reply_error();
     exit;
   }
@@ -206,7 +217,7 @@ export class Kamailio {
   async start(): Promise<void> {
     if (this.child) throw new Error('kamailio already running');
     if (!this.port) this.port = this.options.port ?? (await freePort());
-    writeFileSync(this.cfgPath, configText(this.dir, this.port, this.options.users, this.options.minExpires ?? 1));
+    writeFileSync(this.cfgPath, configText(this.dir, this.port, this.options.users, this.options.minExpires ?? 1, this.options.relayPort));
     const args = ['-DD', '-E', '-f', this.cfgPath, '-P', join(this.dir, 'kamailio.pid'), '-Y', this.dir, '-m', '32', '-M', '4'];
     const child = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir });
     this.child = child;

@@ -1,8 +1,9 @@
 // One SIP account on the panel: a sip.js UserAgent + Registerer over our own UDP/TCP transport,
 // with the recovery sip.js lacks: its own re-REGISTER loop (refresh at ~half the granted expiry),
-// an OPTIONS keepalive to the registrar, and exponential backoff with jitter after any failure
-// (failed refresh, 408, 503, transport error, keepalive timeout). States follow the platform
-// SDK: NONE / LOGINPROCESS / ONLINE / OFFLINE, each change emitted with a reason.
+// an OPTIONS keepalive to the registrar, a binding check (a REGISTER query, RFC 3261 10.2.3) that
+// notices a registrar which restarted and forgot us, and exponential backoff with jitter after any
+// failure (failed refresh, 408, 503, transport error, keepalive or binding-check timeout). States
+// follow the platform SDK: NONE / LOGINPROCESS / ONLINE / OFFLINE, each change emitted with a reason.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import {
@@ -50,8 +51,15 @@ export interface SipAccountConfig {
   expiresSec?: number;
   /** OPTIONS keepalive interval while ONLINE (default 25 s). */
   keepaliveSec?: number;
-  /** A keepalive without any answer for this long counts as a failure (default 8 s). */
+  /** A keepalive or binding check without any answer for this long counts as a failure (default 8 s). */
   keepaliveTimeoutSec?: number;
+  /**
+   * While ONLINE, ask the registrar every this many seconds which contacts it holds for us (a
+   * REGISTER without Contact) and re-register at once when ours is gone (default 5 s; 0 = off).
+   * A registrar restart loses its location table while it answers OPTIONS as before: without
+   * this, the panel misses calls until its next refresh.
+   */
+  bindingCheckSec?: number;
   /** Backoff after failures: first delay and cap (default 1 s → 30 s, ±25 % jitter). */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -85,9 +93,18 @@ type StateListener = (event: AccountStateEvent) => void;
 
 const T1 = 500;
 
+/** Answers to binding checks that did not show our contact, in a row, before we stop asking. */
+const BINDING_CHECK_MAX_MISSES = 3;
+
+/** How sip.js hands out a parsed Contact header value (NameAddrHeader), as far as we read it. */
+interface ParsedContact {
+  uri?: { user?: string };
+  getParam?: (name: string) => string | undefined;
+}
+
 export class SipAccount {
   readonly config: Readonly<Required<Pick<SipAccountConfig,
-    'expiresSec' | 'keepaliveSec' | 'keepaliveTimeoutSec' | 'retryMinMs' | 'retryMaxMs' | 'authRetryMs' | 'stopTimeoutMs'>> & SipAccountConfig>;
+    'expiresSec' | 'keepaliveSec' | 'keepaliveTimeoutSec' | 'bindingCheckSec' | 'retryMinMs' | 'retryMaxMs' | 'authRetryMs' | 'stopTimeoutMs'>> & SipAccountConfig>;
   readonly inviteGuard: InviteGuard;
   /** Called for each INVITE that passed the guard. Default: 480 Temporarily Unavailable. */
   onInvite: (invitation: Invitation) => void;
@@ -108,6 +125,11 @@ export class SipAccount {
   private retryTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
+  private bindingTimer: NodeJS.Timeout | undefined;
+  private bindingCheckInFlight = false;
+  /** Binding checks since the last one that found our contact which did not find it. */
+  private bindingMisses = 0;
+  private bindingCheckOff = false;
   private attemptSeq = 0;
   private openAttempt: { id: number; settled: boolean; watchdog: NodeJS.Timeout } | undefined;
   private probeInFlight = false;
@@ -116,11 +138,12 @@ export class SipAccount {
 
   constructor(config: SipAccountConfig, deps: SipAccountDeps) {
     this.config = {
-      // A registrar restart quick enough that no keepalive fails is only noticed at the next
-      // refresh (~half of this): a short expiry bounds how long a panel can miss calls.
+      // A registrar that restarted quickly (no keepalive fails) is noticed by the binding check
+      // within bindingCheckSec; the expiry only bounds it if the check is turned off.
       expiresSec: 60,
       keepaliveSec: 25,
       keepaliveTimeoutSec: 8,
+      bindingCheckSec: 5,
       retryMinMs: 1000,
       retryMaxMs: 30_000,
       authRetryMs: 60_000,
@@ -206,6 +229,8 @@ export class SipAccount {
     this.failures = 0;
     this.authFailures = 0;
     this.authBlockedUntil = 0;
+    this.bindingMisses = 0;
+    this.bindingCheckOff = false;
     this.setState('LOGINPROCESS', 'starting');
     try {
       await this.resolveRegistrar();
@@ -512,21 +537,30 @@ export class SipAccount {
       this.registerNow('refresh');
     }, refreshMs);
     this.scheduleKeepalive();
+    this.scheduleBindingCheck();
   }
 
   private grantedExpires(response: Core.IncomingResponse): number | undefined {
-    const msg = response.message;
+    const v = Number(this.ourContactIn(response.message)?.getParam?.('expires'));
+    if (Number.isFinite(v) && v > 0) return v;
+    const header = Number(response.message.getHeader('expires'));
+    return Number.isFinite(header) && header > 0 ? header : undefined;
+  }
+
+  /**
+   * Our binding among the Contacts a registrar lists in a 200 to REGISTER. sip.js makes up the
+   * Contact's user part per UserAgent, so it names this panel; host and port are not compared
+   * (as sip.js's Registerer does not), since a registrar behind NAT handling may rewrite them.
+   */
+  private ourContactIn(msg: Core.IncomingResponseMessage): ParsedContact | undefined {
     const ours = this.ua?.contact.uri.user;
+    if (ours === undefined) return undefined;
     const n = msg.getHeaders('contact').length;
     for (let i = 0; i < n; i++) {
-      const contact = msg.parseHeader('contact', i) as { uri?: { user?: string }; getParam?: (p: string) => string | undefined } | undefined;
-      if (contact?.uri?.user !== undefined && contact.uri.user === ours) {
-        const v = Number(contact.getParam?.('expires'));
-        if (Number.isFinite(v) && v > 0) return v;
-      }
+      const contact = msg.parseHeader('contact', i) as ParsedContact | undefined;
+      if (contact?.uri?.user === ours) return contact;
     }
-    const header = Number(msg.getHeader('expires'));
-    return Number.isFinite(header) && header > 0 ? header : undefined;
+    return undefined;
   }
 
   private registrationRejected(code: number, phrase: string): void {
@@ -558,6 +592,8 @@ export class SipAccount {
     this.setState('OFFLINE', reason, statusCode);
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
+    clearTimeout(this.bindingTimer);
+    this.bindingTimer = undefined;
     const base = Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(20, this.failures - 1));
     this.scheduleRetry(this.jitter(base), reason);
     this.scheduleKeepalive();
@@ -591,42 +627,108 @@ export class SipAccount {
   }
 
   private probe(): void {
-    const ua = this.ua;
-    if (!this.running || !ua || this.probeInFlight || !this._transport?.isConnected()) return;
+    if (!this.running || this.probeInFlight || !this._transport?.isConnected()) return;
     if (Date.now() < this.authBlockedUntil) return;
-    const target = UserAgent.makeURI(this.registrarUriText());
-    if (!target) return;
     this.probeInFlight = true;
-    let done = false;
-    const finish = (ok: boolean, why: string, code?: number): void => {
-      if (done) return;
-      done = true;
+    const sent = this.askRegistrar('OPTIONS', 'keepalive', (answer) => {
       this.probeInFlight = false;
-      clearTimeout(timer);
       if (!this.running) return;
-      if (ok) {
+      if (answer.ok) {
+        // Any real answer proves the path works: while OFFLINE, register at once.
         if (this._state !== 'ONLINE' && !this.openAttempt && !(this.registerer && internalsOf(this.registerer).waiting)) this.registerNow('registrar answers again');
       } else if (this._state === 'ONLINE') {
-        this.fail(why, code);
+        this.fail(answer.why, answer.code);
       }
+    });
+    if (!sent) this.probeInFlight = false;
+  }
+
+  /**
+   * One request to the registrar outside any dialog, bounded by keepaliveTimeoutSec. `done` is
+   * called once: with the final response, or with a failure when nothing came in time or the
+   * response is 408/503 (what sip.js makes of a transaction timeout or a transport error; a real
+   * 503 means the registrar is not serving either). False when it could not be sent at all.
+   */
+  private askRegistrar(
+    method: 'OPTIONS' | 'REGISTER',
+    what: string,
+    done: (answer: { ok: true; response: Core.IncomingResponse } | { ok: false; why: string; code?: number }) => void,
+  ): boolean {
+    const ua = this.ua;
+    const target = UserAgent.makeURI(this.registrarUriText());
+    if (!ua || !target) return false;
+    let settled = false;
+    const settle = (answer: Parameters<typeof done>[0]): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done(answer);
     };
-    const timer = setTimeout(() => finish(false, `keepalive: no answer from the registrar in ${this.config.keepaliveTimeoutSec} s`, 408), this.config.keepaliveTimeoutSec * 1000);
+    const timer = setTimeout(
+      () => settle({ ok: false, why: `${what}: no answer from the registrar in ${this.config.keepaliveTimeoutSec} s`, code: 408 }),
+      this.config.keepaliveTimeoutSec * 1000,
+    );
+    const onResponse = (response: Core.IncomingResponse): void => {
+      const code = response.message.statusCode ?? 0;
+      settle(code === 408 || code === 503 ? { ok: false, why: `${what} failed (${code})`, code } : { ok: true, response });
+    };
     try {
       const core = ua.userAgentCore;
-      const message = core.makeOutgoingRequestMessage('OPTIONS', target, ua.configuration.uri, target, {}, []);
-      core.request(message, {
-        onAccept: () => finish(true, 'ok'),
-        onReject: (response) => {
-          const code = response.message.statusCode ?? 0;
-          // Any real answer proves the path works; 408/503 are what sip.js synthesises for timeouts
-          // and transport errors (and a real 503 means the registrar is not serving).
-          if (code === 408 || code === 503) finish(false, `keepalive failed (${code})`, code);
-          else finish(true, `answered ${code}`);
-        },
-      });
+      const aor = ua.configuration.uri;
+      // A REGISTER names our AoR in To and has no Contact: a query (RFC 3261 10.2.3). sip.js's
+      // UserAgentClient answers a digest challenge with the account's credentials, as for any request.
+      const message = core.makeOutgoingRequestMessage(method, target, aor, method === 'REGISTER' ? aor : target, {}, []);
+      core.request(message, { onAccept: onResponse, onReject: onResponse });
     } catch (e) {
-      finish(false, `keepalive could not be sent: ${(e as Error).message}`);
+      settle({ ok: false, why: `${what} could not be sent: ${(e as Error).message}` });
     }
+    return true;
+  }
+
+  // --- binding check ------------------------------------------------------------------------------
+
+  private scheduleBindingCheck(): void {
+    clearTimeout(this.bindingTimer);
+    this.bindingTimer = undefined;
+    const sec = this.config.bindingCheckSec;
+    if (!this.running || sec <= 0 || this.bindingCheckOff || this._state !== 'ONLINE') return;
+    // Up to 10 % early so a fleet restarted together does not ask in lockstep; never later than asked.
+    this.bindingTimer = setTimeout(() => {
+      this.bindingTimer = undefined;
+      this.checkBinding();
+    }, sec * 1000 * (0.9 + 0.1 * this.random()));
+  }
+
+  /** REGISTER without Contact: the registrar answers 200 with the bindings it holds for our AoR and changes nothing. */
+  private checkBinding(): void {
+    const reg = this.registerer;
+    if (!this.running || !reg || this._state !== 'ONLINE' || this.bindingCheckInFlight) return;
+    // A REGISTER on its way answers the same question.
+    if (this.openAttempt || internalsOf(reg).waiting || !this._transport?.isConnected()) return this.scheduleBindingCheck();
+    this.bindingCheckInFlight = true;
+    const sent = this.askRegistrar('REGISTER', 'binding check', (answer) => {
+      this.bindingCheckInFlight = false;
+      if (!this.running || this._state !== 'ONLINE') return;
+      if (!answer.ok) return this.fail(answer.why, answer.code);
+      const msg = answer.response.message;
+      const code = msg.statusCode ?? 0;
+      if (code >= 200 && code < 300 && this.ourContactIn(msg)) {
+        this.bindingMisses = 0;
+        return this.scheduleBindingCheck();
+      }
+      // Not listed (a registrar restart loses its location table), or a refusal that leaves our
+      // binding unknown: a real REGISTER settles it.
+      const why = code >= 200 && code < 300 ? 'the registrar no longer lists our contact (restarted?)' : `binding check answered ${code} ${msg.reasonPhrase ?? ''}`.trim();
+      // A registrar that never lists bindings in answer to a query would otherwise have us
+      // re-register every few seconds for ever: after a few misses in a row, rely on the refresh.
+      if (++this.bindingMisses >= BINDING_CHECK_MAX_MISSES) {
+        this.bindingCheckOff = true;
+        this.logger.warn({ why }, 'sip: binding check never confirms our contact; turned off, the refresh loop remains');
+      }
+      this.logger.info({ why }, 'sip: binding check: re-registering');
+      this.registerNow(why);
+    });
+    if (!sent) this.bindingCheckInFlight = false;
   }
 
   // --- plumbing -------------------------------------------------------------------------------------
@@ -650,7 +752,8 @@ export class SipAccount {
     clearTimeout(this.retryTimer);
     clearTimeout(this.refreshTimer);
     clearTimeout(this.keepaliveTimer);
-    this.retryTimer = this.refreshTimer = this.keepaliveTimer = undefined;
+    clearTimeout(this.bindingTimer);
+    this.retryTimer = this.refreshTimer = this.keepaliveTimer = this.bindingTimer = undefined;
     if (this.openAttempt) clearTimeout(this.openAttempt.watchdog);
     this.openAttempt = undefined;
   }

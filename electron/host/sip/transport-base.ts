@@ -39,6 +39,11 @@ export interface LocalTransport extends Transport {
   readonly local: Endpoint;
   readonly stats: TransportStats;
   requestFilter: RequestFilter | undefined;
+  /**
+   * Stop retransmitting the request with this Via branch: its answer no longer matters, and a
+   * copy arriving late could still act (an unlock INFO past the door's repeat window opens again).
+   */
+  abandon(branch: string): void;
 }
 
 export abstract class TransportBase implements LocalTransport {
@@ -73,6 +78,11 @@ export abstract class TransportBase implements LocalTransport {
   abstract disconnect(): Promise<void>;
   abstract dispose(): Promise<void>;
   abstract send(message: string): Promise<void>;
+
+  /** Reliable transports send a request once: nothing to stop. */
+  abandon(branch: string): void {
+    void branch;
+  }
 
   protected setState(next: TransportState, error?: Error): void {
     if (this._state === next) return;

@@ -149,6 +149,15 @@ export class UdpTransport extends TransportBase {
     return this.clientTx.size;
   }
 
+  override abandon(branch: string): void {
+    // Keys are `${branch}|${method}|${sent-by}` (transactionKey); a late answer is still delivered.
+    for (const [key, tx] of this.clientTx) {
+      if (!key.startsWith(`${branch}|`)) continue;
+      clearTimeout(tx.timer);
+      this.clientTx.delete(key);
+    }
+  }
+
   async send(message: string): Promise<void> {
     if (!this.socket || !this.bound) throw new Error('UDP transport is not bound');
     const isResponse = message.startsWith('SIP/2.0 ');

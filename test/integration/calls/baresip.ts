@@ -30,7 +30,13 @@ export class Baresip {
   private waiters: Array<{ pred: (e: BaresipEvent) => boolean; resolve: (e: BaresipEvent) => void }> = [];
   private readonly dir = tempDir('baresip');
 
-  constructor(private readonly user: string, private readonly password: string, private readonly kamailioPort: number) {}
+  constructor(
+    private readonly user: string,
+    private readonly password: string,
+    private readonly kamailioPort: number,
+    /** How it takes incoming calls: 'early' sends 183 with its SDP answer and keeps ringing (default: baresip's 'manual', 180). */
+    private readonly options: { answermode?: 'manual' | 'early' | 'auto' } = {},
+  ) {}
 
   async start(): Promise<void> {
     const cfg = join(this.dir, 'cfg');
@@ -68,7 +74,7 @@ export class Baresip {
       '',
     ].join('\n'));
     writeFileSync(join(cfg, 'accounts'),
-      `<sip:${this.user}@127.0.0.1:${this.kamailioPort}>;auth_pass=${this.password};regint=60;audio_codecs=PCMA,PCMU;video_codecs=H264;medianat=\n`);
+      `<sip:${this.user}@127.0.0.1:${this.kamailioPort}>;auth_pass=${this.password};regint=60;audio_codecs=PCMA,PCMU;video_codecs=H264;medianat=${this.options.answermode ? `;answermode=${this.options.answermode}` : ''}\n`);
     const child = spawn('/usr/bin/baresip', ['-f', cfg], { stdio: ['pipe', 'pipe', 'pipe'], cwd: this.dir });
     this.child = child;
     running.add(child);
@@ -118,9 +124,9 @@ export class Baresip {
     }
   }
 
-  /** The next event (or one already seen) with this type. */
-  waitEvent(type: string, timeoutMs = 10_000): Promise<BaresipEvent> {
-    const seen = this.events.find((e) => e.type === type);
+  /** The next event (or one already seen at or after events[fromIndex]) with this type. */
+  waitEvent(type: string, timeoutMs = 10_000, fromIndex = 0): Promise<BaresipEvent> {
+    const seen = this.events.slice(fromIndex).find((e) => e.type === type);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const w = { pred: (e: BaresipEvent) => e.type === type, resolve: (e: BaresipEvent) => { clearTimeout(t); resolve(e); } };

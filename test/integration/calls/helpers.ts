@@ -4,7 +4,7 @@
 import { Invitation, Inviter, SessionState, UserAgent, type Core, type Info, type Session } from 'sip.js';
 import type { Logger } from 'pino';
 import { SipAccount } from '../../../electron/host/sip/index.js';
-import { MediaSdhRegistry, MediaSessionDescriptionHandler, ReqsnDeduper, parseInfoJson, unlockAnswerBody } from '../../../electron/host/sip/calls/index.js';
+import { MediaSdhRegistry, MediaSessionDescriptionHandler, ReqsnDeduper, parseInfoJson, unlockAnswerBody, type CallManager, type CallView } from '../../../electron/host/sip/calls/index.js';
 import { createMediaEngine, type MediaSession } from '../../../electron/host/media/index.js';
 
 /**
@@ -38,6 +38,8 @@ export class TestDoor {
   invitesReceived = 0;
   /** Final response code to the door's last INVITE. */
   finalCode: number | undefined;
+  /** performance.now() when the last INVITE went to sip.js (after its media was set up). */
+  invitedAt: number | undefined;
   byesReceived = 0;
 
   constructor(readonly number: string, password: string, kamailioPort: number, private readonly logger: Logger) {
@@ -74,8 +76,8 @@ export class TestDoor {
     };
   }
 
-  /** Call the panel like a door station does (INVITE with an audio offer; early media on). */
-  async call(panelNumber: string, host: string, port: number): Promise<Inviter> {
+  /** Call the panel like a door station does (INVITE with an audio offer; early media on). onProgress sees each 1xx but 100, with its arrival time. */
+  async call(panelNumber: string, host: string, port: number, onProgress?: (statusCode: number, at: number) => void): Promise<Inviter> {
     const ua = this.account.userAgent!;
     const target = UserAgent.makeURI(`sip:${panelNumber}@${host}:${port}`)!;
     const inviter = new Inviter(ua, target, { earlyMedia: true });
@@ -83,9 +85,11 @@ export class TestDoor {
     this.registry.register(inviter, new MediaSessionDescriptionHandler(media, this.logger));
     this.watch(inviter);
     this.finalCode = undefined;
+    this.invitedAt = performance.now();
     inviter
       .invite({
         requestDelegate: {
+          onProgress: (r) => onProgress?.(r.message.statusCode ?? 0, performance.now()),
           onAccept: (r) => (this.finalCode = r.message.statusCode),
           onReject: (r) => (this.finalCode = r.message.statusCode),
         },
@@ -151,6 +155,23 @@ export class TestDoor {
     await this.account.stop();
     await Promise.all(this.medias.map((m) => m.close()));
   }
+}
+
+/** The next 'call' event of the manager that pred accepts (e.g. a door's call reaching 'early'). */
+export function nextCall(m: CallManager, pred: (v: CallView) => boolean, timeoutMs = 5000): Promise<CallView> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      m.off('call', on);
+      reject(new Error('no matching call event'));
+    }, timeoutMs);
+    const on = (v: CallView): void => {
+      if (!pred(v)) return;
+      clearTimeout(timer);
+      m.off('call', on);
+      resolve(v);
+    };
+    m.on('call', on);
+  });
 }
 
 /** Poll until f() is truthy (for states with no event to await). */

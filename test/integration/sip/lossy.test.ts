@@ -1,54 +1,11 @@
 // 20 % UDP loss each way between the panel and kamailio (a seeded, test-side relay): the account
 // registers and stays registered across several refreshes thanks to retransmission.
-import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { SipAccount, type AccountStateEvent } from '../../../electron/host/sip/index.js';
 import { startKamailio, type Kamailio } from '../../sandbox/kamailio.js';
+import { LossyRelay } from '../../support/lossy-relay.js';
 import { mulberry32 } from './helpers.js';
-
-class LossyRelay {
-  dropped = { up: 0, down: 0 };
-  passed = { up: 0, down: 0 };
-  private panel: { address: string; port: number } | undefined;
-  private constructor(
-    private readonly front: Socket,
-    private readonly back: Socket,
-    readonly port: number,
-    target: { address: string; port: number },
-    loss: number,
-    seed: number,
-  ) {
-    const upRand = mulberry32(seed);
-    const downRand = mulberry32(seed ^ 0x5bd1e995);
-    front.on('message', (msg, rinfo) => {
-      this.panel = { address: rinfo.address, port: rinfo.port };
-      if (upRand() < loss) return void this.dropped.up++;
-      this.passed.up++;
-      back.send(msg, target.port, target.address);
-    });
-    back.on('message', (msg) => {
-      if (!this.panel) return;
-      if (downRand() < loss) return void this.dropped.down++;
-      this.passed.down++;
-      front.send(msg, this.panel.port, this.panel.address);
-    });
-  }
-
-  static async start(target: { address: string; port: number }, loss: number, seed: number): Promise<LossyRelay> {
-    const bind = (s: Socket): Promise<void> => new Promise((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
-    const front = createSocket('udp4');
-    const back = createSocket('udp4');
-    await bind(front);
-    await bind(back);
-    return new LossyRelay(front, back, front.address().port, target, loss, seed);
-  }
-
-  close(): void {
-    this.front.close();
-    this.back.close();
-  }
-}
 
 let k: Kamailio;
 let relay: LossyRelay;
@@ -56,11 +13,11 @@ let acc: SipAccount | undefined;
 
 beforeAll(async () => {
   k = await startKamailio({ users: { '3001': 'lossy-pw' } });
-  relay = await LossyRelay.start({ address: '127.0.0.1', port: k.port }, 0.2, Number(process.env['SIP_LOSS_SEED'] ?? 1));
+  relay = await LossyRelay.start({ target: { address: '127.0.0.1', port: k.port }, loss: 0.2, seed: Number(process.env['SIP_LOSS_SEED'] ?? 1) });
 });
 afterAll(async () => {
   await acc?.stop();
-  relay?.close();
+  await relay?.close();
   await k?.dispose();
 });
 

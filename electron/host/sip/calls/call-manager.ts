@@ -584,11 +584,19 @@ export class CallManager {
       let sipAnswered = false;
       const codes: number[] = [];
       type Outcome = Parameters<typeof resolve>[0];
+      // The copies on their way. Once the outcome is decided, a copy still unanswered must not be
+      // retransmitted: arriving later than the door's 3 s repeat window, it would open the door
+      // again (after a success), or open it when the resident was told it failed.
+      const copies: Core.OutgoingInfoRequest[] = [];
+      const abandon = (copy: Core.OutgoingInfoRequest): void => {
+        if (copy.message.branch) this.opts.account.transport?.abandon(copy.message.branch);
+      };
       const finish = (o: Outcome): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         rec.pendingUnlocks.delete(reqsn);
+        copies.forEach(abandon);
         resolve(o);
       };
       const timer = setTimeout(() => finish({ kind: 'timeout', sipAnswered }), this.opts.unlockTimeoutMs);
@@ -619,6 +627,10 @@ export class CallManager {
           .info({
             requestOptions: { body: { contentDisposition: 'render', contentType: UNLOCK_CONTENT_TYPE, content: body } },
             requestDelegate: { onAccept: onResponse, onReject: onResponse },
+          })
+          .then((sent) => {
+            if (settled) abandon(sent);
+            else copies.push(sent);
           })
           .catch((e: unknown) => {
             this.logger.warn({ err: e, call: rec.view.id, reqsn, copy }, 'calls: unlock INFO could not be sent');
