@@ -27,6 +27,12 @@ export interface UdpTransportOptions {
   outboundProxy?: { host: string; port: number };
   t1Ms?: number;
   t2Ms?: number;
+  /**
+   * A smaller T1 for some methods (RFC 3261 17.1.2.1 allows it where round trips are short). The
+   * default gives INFO 250 ms: the door-open INFO has 3 s for its answer, and on a lossy link
+   * four or five tries of each copy in that window open the door where three often would not.
+   */
+  t1ByMethod?: Partial<Record<string, number>>;
   /** Largest datagram we send (default 1300 bytes, under a 1500-byte MTU with headroom). */
   maxMessageBytes?: number;
   /** Bound on remembered server transactions (duplicate detection). */
@@ -72,7 +78,7 @@ export class UdpTransport extends TransportBase {
 
   constructor(options: UdpTransportOptions) {
     super(options.logger);
-    this.opts = { t1Ms: 500, t2Ms: 4000, maxMessageBytes: 1300, maxServerTransactions: 4096, ...options };
+    this.opts = { t1Ms: 500, t2Ms: 4000, maxMessageBytes: 1300, maxServerTransactions: 4096, t1ByMethod: { INFO: 250 }, ...options };
   }
 
   get local(): Endpoint {
@@ -188,7 +194,7 @@ export class UdpTransport extends TransportBase {
       buf,
       dest,
       invite: wire.method === 'INVITE',
-      interval: this.opts.t1Ms,
+      interval: this.opts.t1ByMethod?.[wire.method] ?? this.opts.t1Ms,
       deadline: Date.now() + 64 * this.opts.t1Ms,
       timer: undefined,
       proceeding: false,
