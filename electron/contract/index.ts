@@ -2,6 +2,7 @@
 // Pure data and zod schemas: imported by the host, the preload and the renderer alike.
 // Two transports carry it unchanged: Electron IPC (see ../preload.ts) and a local WebSocket.
 import { z } from 'zod';
+import { systemsRequests, systemsStateSchema } from './systems.js';
 
 // ---------------------------------------------------------------- state the screen mirrors
 
@@ -115,6 +116,8 @@ export const panelStateSchema = z.object({
   /** The call in progress (or just ended), if any. There is at most one: a second caller gets busy. */
   call: callSchema.nullable(),
   problem: problemSchema.nullable(),
+  /** The other intercom systems this panel serves (Akuvox, ISDP, IoT-video cameras): systems.ts. */
+  systems: systemsStateSchema,
   /** Host clock when the state was produced; the screen's countdowns use the offset to it. */
   hostTime: z.number(),
   version: z.string(),
@@ -177,6 +180,8 @@ export const hostRequests = {
   'call.snapshot': { params: callRef.extend({ image: snapshotDataUrl }).strict(), result: ok },
   'calls.history': { params: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(), result: z.object({ calls: z.array(callHistoryEntrySchema) }) },
   'calls.snapshot': { params: callRef, result: z.object({ image: z.string().nullable() }) },
+  // Akuvox residence, ISDP field devices, IoT-video cameras (issue 7): systems.ts.
+  ...systemsRequests,
 } as const;
 
 export type HostRequestName = keyof typeof hostRequests;
@@ -220,6 +225,7 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export const WS_PATH = '/host';
 export { IPC_EVENT, IPC_MEDIA, IPC_REQUEST } from './ipc.js';
 export * from './media.js';
+export * from './systems.js';
 
 export function isHostRequestName(name: string): name is HostRequestName {
   return Object.hasOwn(hostRequests, name);

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log/index.js';
 import { CommunityClient, type PlatformCredentials } from './platform/index.js';
 import { IntercomLine, PanelCalls, type IntercomLineOptions } from './sip/index.js';
 import { keyFileCipher, openStore, type SecretCipher, type Store } from './store/index.js';
+import { createOtherSystems, resolveSystemsSettings, type AkuvoxTiming, type OtherSystems, type SystemsSettings } from './systems/index.js';
 import { LINTEL_VERSION } from './version.js';
 
 export { UserFacingError };
@@ -30,11 +31,16 @@ export interface HostOptions {
   calls?: IntercomLineOptions['calls'];
   /** How long the call-ended view stays (default 6 s). */
   endedCallLingerMs?: number;
+  /** The other systems' settings with their secrets, instead of the configured ones (the sandbox gives its demo's). */
+  systems?: SystemsSettings;
+  akuvoxTiming?: Partial<AkuvoxTiming>;
 }
 
 export interface Host {
   readonly api: HostApi;
   readonly deviceId: string;
+  /** Akuvox residence, ISDP field devices, IoT-video cameras (their screen requests are in `api`). */
+  readonly systems: OtherSystems;
   state(): PanelState;
   on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
   /** The media channel (contract/media.ts): frames for the screen, and the screen's microphone. */
@@ -63,10 +69,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     intercom: line.state,
     call: calls.call,
     problem: binding?.state.problem ?? notConfigured,
+    systems: systems.state(),
     hostTime: now(),
     version: LINTEL_VERSION,
   });
   const emitState = (): void => void events.emit('state', state());
+  const systems = createOtherSystems({
+    settings: options.systems ?? resolveSystemsSettings(config.systems, store.secrets),
+    store,
+    logger,
+    now,
+    onChange: emitState,
+    bindType: () => {
+      const b = binding?.state.binding;
+      return b?.status === 'bound' ? b.bindType : null;
+    },
+    ...(options.akuvoxTiming ? { akuvoxTiming: options.akuvoxTiming } : {}),
+  });
   const calls = new PanelCalls({
     store,
     logger: logger.child({ service: 'calls' }),
@@ -114,6 +133,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       })
     : null;
   binding?.start();
+  systems.start();
   void line.sync();
   logger.info({ deviceId, cloud: credentials?.endpoint ?? null, dataDir: config.dataDir }, 'host started');
 
@@ -160,11 +180,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'calls.history': async ({ limit }) => ({ calls: calls.history(limit) }),
     'calls.snapshot': async ({ callId }) => ({ image: calls.snapshotOf(callId) }),
+    ...systems.api,
   };
 
   return {
     api,
     deviceId,
+    systems,
     state,
     on(event, listener) {
       events.on(event, listener);
@@ -175,6 +197,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       receive: (frame) => calls.receiveMediaFrame(frame),
     },
     async close() {
+      systems.stop();
       binding?.stop();
       await binding?.idle();
       await line.close();

@@ -19,6 +19,7 @@ import { sipProvisioningRoutes } from './handlers/sip-provisioning.js';
 import { tokenRoutes } from './handlers/token.js';
 import type { Route } from './route.js';
 import { buildServer } from './server.js';
+import { registerOtherSystems, type SystemsSandbox } from './systems/index.js';
 
 export interface SandboxOptions {
   /** SQLite file; default: a fresh file in a new temp dir, removed on close. */
@@ -50,6 +51,8 @@ export interface SandboxOptions {
    * Enables the console's ring button / `POST /console/api/ring`.
    */
   doorStations?: DoorStationsOptions;
+  /** ISDP access-token lifetime in seconds (default 1199, as ISDP's sample). */
+  isdpTokenLifetimeSec?: number;
 }
 
 export interface SandboxRegistrar {
@@ -72,6 +75,8 @@ export interface Sandbox {
   dbFile: string;
   /** The running door station simulators, when `doorStations` was given. */
   doorStations: DoorStationHub | undefined;
+  /** The other intercom systems (Akuvox, ISDP, IoT video): see systems/index.ts. */
+  systems: SystemsSandbox;
   close(): Promise<void>;
 }
 
@@ -80,6 +85,8 @@ const REDACT = [
   'appSecret', 'cloudToken', 'sipPassword', 'password',
   '*.appSecret', '*.cloudToken', '*.sipPassword', '*.password',
   'req.headers["x-ca-signature"]',
+  // The other systems (issue 7): Bearer tokens, ISDP application tokens, AccessKey secrets.
+  'req.headers.authorization', 'token', 'access_token', 'accessKeySecret', '*.token', '*.access_token',
 ];
 
 function makeLogger(opts: SandboxOptions): pino.Logger {
@@ -139,6 +146,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let doors: DoorStationHub | undefined;
   const svc = createConsole(ctx, faults, () => doors);
   const app = buildServer({ ctx, gateway, faults, routes: routeTable() }, svc, log);
+  let url = '';
+  const systems = registerOtherSystems(app, { db, now: ctx.now, log }, () => url,
+    opts.isdpTokenLifetimeSec !== undefined ? { isdp: { tokenLifetimeSec: opts.isdpTokenLifetimeSec } } : {});
   try {
     await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   } catch (err) {
@@ -155,7 +165,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   }
   const { port } = app.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   let closed = false;
   return {
     url,
@@ -165,6 +175,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     console: svc,
     dbFile,
     doorStations: doors,
+    systems,
     async close() {
       if (closed) return;
       closed = true;
@@ -178,4 +189,5 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 export { DEMO_APP, DEMO_COMMUNITY_ID, DOOR_STATIONS, PROPERTY_OFFICE, houseName, houseSpaceId, houseGroupId, unitSpaceId } from './demo-community.js';
 export type { SandboxConsole, HouseView, ConsoleBindInput } from './console/service.js';
 export type { FaultInput } from './faults.js';
+export { AKUVOX_DEMO, ISDP_DEMO, IOT_VIDEO_DEMO, type SystemsSandbox, type SystemFaultInput } from './systems/index.js';
 export type { DoorStationHub, DoorStationsOptions, RingHouseResult } from './door-station/sandbox-hub.js';

@@ -89,4 +89,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 7: what the panel asked the other intercom systems to do (an Akuvox relay opened, an
+    // ISDP field device called, a camera's voice intercom queried, a temporary key made or
+    // deleted), with the evidence a door open needs (touch or voice, transcript, confidence).
+    // Numbered 10 so that migrations other branches add meanwhile (4-9) keep their places.
+    // A temporary key itself is never stored: it opens a door.
+    version: 10,
+    sql: `
+      CREATE TABLE system_actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        system TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        target_name TEXT NOT NULL,
+        via TEXT,
+        transcript TEXT,
+        confidence REAL,
+        result TEXT NOT NULL,
+        reason TEXT,
+        latency_ms INTEGER NOT NULL
+      );
+      CREATE INDEX system_actions_at ON system_actions (at);
+    `,
+  },
 ];

@@ -21,7 +21,7 @@ const unbindBody = z.object({ bindId: z.string().min(1) });
 const downBody = z.object({ down: z.boolean() });
 const ringBody = z.object({ houseSpaceId: z.string().min(1), iotId: z.string().min(1).optional(), waitMs: z.number().int().min(0).max(30_000).optional() });
 
-function jsonBody(req: FastifyRequest): unknown {
+export function jsonBody(req: FastifyRequest): unknown {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) return {};
   try {
     return JSON.parse(req.body.toString('utf8')) as unknown;
@@ -30,7 +30,7 @@ function jsonBody(req: FastifyRequest): unknown {
   }
 }
 
-async function answer(reply: FastifyReply, run: () => unknown): Promise<void> {
+export async function answer(reply: FastifyReply, run: () => unknown): Promise<void> {
   try {
     const out = await run();
     await reply.header('cache-control', 'no-store').send(out ?? { ok: true });
