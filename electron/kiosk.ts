@@ -6,6 +6,7 @@ import { PROPERTY_OFFICE, startSandbox, type Sandbox } from '../test/sandbox/ind
 import { KAMAILIO, startKamailio, type Kamailio } from '../test/sandbox/kamailio.js';
 import { createHost, type Host, type HostOptions } from './host/index.js';
 import type { HostConfig } from './host/config/index.js';
+import type { SystemsSettings } from './host/systems/index.js';
 import type { Logger } from './host/log/index.js';
 import { startScreenServer, type ScreenServer } from './host/server/index.js';
 import { projectRoot } from './host/version.js';
@@ -69,6 +70,19 @@ function sandboxDesk(sandbox: Sandbox): () => string | null {
   return () => sandbox.console.bindings().find((b) => b.houseSpaceId === PROPERTY_OFFICE.spaceId)?.sipNumber ?? null;
 }
 
+/**
+ * Against the sandbox the panel also serves the sandbox's Akuvox residence, ISDP field devices and
+ * cameras, so every screen can be tried; LINTEL_SANDBOX_SYSTEMS (a comma list of akuvox, isdp,
+ * iot-video, or "none") narrows that.
+ */
+export function sandboxSystems(sandbox: Sandbox, env: NodeJS.ProcessEnv): SystemsSettings {
+  const all = sandbox.systems.hostSettings();
+  const wanted = env['LINTEL_SANDBOX_SYSTEMS'];
+  if (wanted === undefined || wanted === '') return all;
+  const names = new Set(wanted.split(',').map((n) => n.trim()));
+  return { akuvox: names.has('akuvox') ? all.akuvox : null, isdp: names.has('isdp') ? all.isdp : null, iotVideo: names.has('iot-video') ? all.iotVideo : null };
+}
+
 export async function startKiosk(o: KioskOptions): Promise<Kiosk> {
   let sandbox: Sandbox | null = null;
   let registrar: Kamailio | null = null;
@@ -87,7 +101,13 @@ export async function startKiosk(o: KioskOptions): Promise<Kiosk> {
     ...o.hostOptions,
     config: o.config,
     logger: o.logger,
-    ...(sandbox ? { credentials: { endpoint: sandbox.url, appKey: sandbox.app.appKey, appSecret: sandbox.app.appSecret }, deskNumber: sandboxDesk(sandbox) } : {}),
+    ...(sandbox
+      ? {
+          credentials: { endpoint: sandbox.url, appKey: sandbox.app.appKey, appSecret: sandbox.app.appSecret },
+          deskNumber: sandboxDesk(sandbox),
+          systems: sandboxSystems(sandbox, process.env),
+        }
+      : {}),
   });
   let screen: ScreenServer | null = null;
   try {

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, loadConfig } from '../host/config/index.js';
+import type { SystemSecretName } from '../host/config/systems.js';
 import { createLogger } from '../host/log/index.js';
 import { DATABASE_FILE, KEY_FILE } from '../host/index.js';
 import { keyFileCipher, openStore } from '../host/store/index.js';
@@ -24,9 +25,13 @@ const USAGE = `lintel — indoor voice intercom terminal
                                what a heard sentence means in a dialog context, as JSON
   lintel configure --endpoint URL --app-key KEY [--community-id N] [--device-id ID] --app-secret-stdin
                                point the panel at a real cloud; the appSecret is read from stdin and sealed
+  lintel seal akuvox-token|isdp-password|iot-video-secret
+                               read one of the other systems' secrets from stdin and seal it (their
+                               settings are in config.json: "akuvox", "isdp", "iotVideo")
 
 Environment: LINTEL_DATA_DIR, LINTEL_CONFIG, LINTEL_CLOUD_ENDPOINT, LINTEL_APP_KEY, LINTEL_APP_SECRET,
-LINTEL_COMMUNITY_ID, LINTEL_DEVICE_ID, LINTEL_DEVICE_TYPE, LINTEL_HTTP_PORT, LINTEL_NO_BROWSER=1, LINTEL_KIOSK=1`;
+LINTEL_COMMUNITY_ID, LINTEL_DEVICE_ID, LINTEL_DEVICE_TYPE, LINTEL_HTTP_PORT, LINTEL_NO_BROWSER=1, LINTEL_KIOSK=1,
+LINTEL_AKUVOX_TOKEN, LINTEL_ISDP_PASSWORD, LINTEL_IOT_VIDEO_ACCESS_KEY_SECRET (sealed once), LINTEL_SANDBOX_SYSTEMS`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...args] = argv;
@@ -43,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'configure':
       return configure(args);
+    case 'seal':
+      return seal(args);
     case 'intent': {
       const { runIntentCli } = await import('../../grammar/index.js');
       return runIntentCli(args);
@@ -125,6 +132,27 @@ async function configure(args: string[]): Promise<number> {
   store.secrets.set('appSecret', appSecret);
   store.close();
   process.stdout.write(`configured ${endpoint} (appKey ${appKey}); appSecret sealed in ${join(config.dataDir, DATABASE_FILE)}\n`);
+  return 0;
+}
+
+const SEALABLE: Record<string, SystemSecretName> = { 'akuvox-token': 'akuvoxToken', 'isdp-password': 'isdpPassword', 'iot-video-secret': 'iotVideoAccessKeySecret' };
+
+async function seal(args: string[]): Promise<number> {
+  const name = SEALABLE[args[0] ?? ''];
+  if (!name) {
+    process.stderr.write(`seal needs one of: ${Object.keys(SEALABLE).join(', ')}\n`);
+    return 2;
+  }
+  const value = await readLine();
+  if (!value) {
+    process.stderr.write(`no ${args[0]} on stdin\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const store = openStore(join(config.dataDir, DATABASE_FILE), keyFileCipher(join(config.dataDir, KEY_FILE)));
+  store.secrets.set(name, value);
+  store.close();
+  process.stdout.write(`${args[0]} sealed in ${join(config.dataDir, DATABASE_FILE)}\n`);
   return 0;
 }
 

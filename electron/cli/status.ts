@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../host/index.js';
 import type { HostConfig } from '../host/config/index.js';
+import type { SystemSecretName } from '../host/config/systems.js';
+import { iotVideoEndpoint } from '../host/systems/settings.js';
 import { checkModelLayout, modelSearchPath, type ModelLayout } from '../host/speech/model-files.js';
 import { VOICE_MODEL_SETTINGS_KEY } from '../host/voice/index.js';
 import { BindingRepo, ProblemsRepo, SecretsRepo, SettingsRepo, openDatabaseReadOnly, schemaVersion, type SecretCipher } from '../host/store/index.js';
@@ -21,6 +23,12 @@ export interface StatusReport {
     /** As the running host last reported it: NONE, LOGINPROCESS, ONLINE or OFFLINE. */
     state: string | null; reason: string | null; stateAt: string | null;
   } | null;
+  /** The other intercom systems as configured (issue 7): where, and whether each secret is stored. */
+  systems: {
+    akuvox: { endpoint: string; residenceId: string; tokenStored: boolean } | null;
+    isdp: { endpoint: string; devices: string[]; passwordStored: boolean } | null;
+    iotVideo: { endpoint: string; cameras: string[]; accessKeySecretStored: boolean } | null;
+  };
   model: ModelLayout & { screenReport: { status: string; detail: string; at: string } | null };
   versions: { lintel: string; node: string; electron: string | null; schema: number };
   lastError: { code: string; message: string; detail: string; at: string } | null;
@@ -63,6 +71,7 @@ export function readStatus(config: HostConfig, env: NodeJS.ProcessEnv = process.
             state: line?.state ?? null, reason: line?.reason ?? null, stateAt: line ? new Date(line.at).toISOString() : null,
           }
         : null,
+      systems: systemsStatus(config, (name) => Boolean(config.systems.secretsFromEnv[name]) || secrets?.get(name) !== undefined),
       model: { ...checkModelLayout(modelSearchPath(config.dataDir, env)), screenReport: db ? readScreenModelReport(new SettingsRepo(db).get(VOICE_MODEL_SETTINGS_KEY)) : null },
       versions: { lintel: LINTEL_VERSION, node: process.versions.node, electron: process.versions['electron'] ?? null, schema: db ? schemaVersion(db) : 0 },
       lastError: last ? { ...last, at: new Date(last.at).toISOString() } : null,
@@ -81,4 +90,13 @@ function readScreenModelReport(value: string | undefined): { status: string; det
   } catch {
     return null;
   }
+}
+
+function systemsStatus(config: HostConfig, stored: (name: SystemSecretName) => boolean): StatusReport['systems'] {
+  const { akuvox, isdp, iotVideo } = config.systems;
+  return {
+    akuvox: akuvox ? { endpoint: akuvox.endpoint, residenceId: akuvox.residenceId, tokenStored: stored('akuvoxToken') } : null,
+    isdp: isdp ? { endpoint: isdp.endpoint, devices: isdp.devices.map((d) => d.name), passwordStored: stored('isdpPassword') } : null,
+    iotVideo: iotVideo ? { endpoint: iotVideoEndpoint(iotVideo), cameras: iotVideo.cameras.map((c) => c.name), accessKeySecretStored: stored('iotVideoAccessKeySecret') } : null,
+  };
 }

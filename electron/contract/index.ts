@@ -2,6 +2,7 @@
 // Pure data and zod schemas: imported by the host, the preload and the renderer alike.
 // Two transports carry it unchanged: Electron IPC (see ../preload.ts) and a local WebSocket.
 import { z } from 'zod';
+import { systemsRequests, systemsStateSchema } from './systems.js';
 
 // ---------------------------------------------------------------- state the screen mirrors
 
@@ -337,6 +338,8 @@ export const panelStateSchema = z.object({
   /** The elevator called from this panel while it comes (and briefly after), else null. */
   elevator: elevatorProgressSchema.nullable(),
   problem: problemSchema.nullable(),
+  /** The other intercom systems this panel serves (Akuvox, ISDP, IoT-video cameras): systems.ts. */
+  systems: systemsStateSchema,
   /** Host clock when the state was produced; the screen's countdowns use the offset to it. */
   hostTime: z.number(),
   version: z.string(),
@@ -417,6 +420,8 @@ export const hostRequests = {
   /** What the screen's recognizer found when it loaded the model. */
   'voice.model': { params: z.object({ status: z.enum(['loading', 'ready', 'missing', 'failed']), detail: z.string().max(500) }).strict(), result: ok },
   ...communityRequests,
+  // Akuvox residence, ISDP field devices, IoT-video cameras (issue 7): systems.ts.
+  ...systemsRequests,
 } as const;
 
 export type HostRequestName = keyof typeof hostRequests;
@@ -460,6 +465,7 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export const WS_PATH = '/host';
 export { IPC_EVENT, IPC_MEDIA, IPC_REQUEST } from './ipc.js';
 export * from './media.js';
+export * from './systems.js';
 
 export function isHostRequestName(name: string): name is HostRequestName {
   return Object.hasOwn(hostRequests, name);

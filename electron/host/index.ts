@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log/index.js';
 import { CommunityClient, type PlatformCredentials } from './platform/index.js';
 import { IntercomLine, PanelCalls, type IntercomLineOptions } from './sip/index.js';
 import { keyFileCipher, openStore, type SecretCipher, type Store } from './store/index.js';
+import { createOtherSystems, resolveSystemsSettings, type AkuvoxTiming, type OtherSystems, type SystemsSettings } from './systems/index.js';
 import { LINTEL_VERSION } from './version.js';
 import { createVoiceService, type VoiceService } from './voice/index.js';
 
@@ -40,11 +41,16 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
   /** Community services' intervals (notice polling, push reconnects, elevator status, history age). */
   communityTiming?: CommunityTimingOverrides;
+  /** The other systems' settings with their secrets, instead of the configured ones (the sandbox gives its demo's). */
+  systems?: SystemsSettings;
+  akuvoxTiming?: Partial<AkuvoxTiming>;
 }
 
 export interface Host {
   readonly api: HostApi;
   readonly deviceId: string;
+  /** Akuvox residence, ISDP field devices, IoT-video cameras (their screen requests are in `api`). */
+  readonly systems: OtherSystems;
   state(): PanelState;
   on<K extends HostEventName>(event: K, listener: (payload: HostEventPayload<K>) => void): () => void;
   /** The recognizer model's directory when its layout is complete (served to the screen as an archive). */
@@ -85,10 +91,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     notices: community?.notices ?? NOTICES_OFF,
     elevator: community?.elevator ?? null,
     problem: binding?.state.problem ?? notConfigured,
+    systems: systems.state(),
     hostTime: now(),
     version: LINTEL_VERSION,
   });
   const emitState = (): void => void events.emit('state', state());
+  const systems = createOtherSystems({
+    settings: options.systems ?? resolveSystemsSettings(config.systems, store.secrets),
+    store,
+    logger,
+    now,
+    onChange: emitState,
+    bindType: () => {
+      const b = binding?.state.binding;
+      return b?.status === 'bound' ? b.bindType : null;
+    },
+    ...(options.akuvoxTiming ? { akuvoxTiming: options.akuvoxTiming } : {}),
+  });
   const calls = new PanelCalls({
     store,
     logger: logger.child({ service: 'calls' }),
@@ -164,6 +183,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
 
   binding?.start();
+  systems.start();
   void line.sync();
   logger.info({ deviceId, cloud: credentials?.endpoint ?? null, dataDir: config.dataDir }, 'host started');
 
@@ -225,11 +245,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { ok: true };
     },
     ...(community?.api ?? unavailableCommunityApi('not-configured', notConfigured?.message ?? '未配置')),
+    ...systems.api,
   };
 
   return {
     api,
     deviceId,
+    systems,
     state,
     on(event, listener) {
       events.on(event, listener);
@@ -248,6 +270,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       receive: (frame) => calls.receiveMediaFrame(frame),
     },
     async close() {
+      systems.stop();
       binding?.stop();
       await binding?.idle();
       await community?.close();

@@ -24,6 +24,7 @@ import { ElevatorSimulation, type ElevatorTiming } from './elevator-sim.js';
 import type { PushHub } from './push.js';
 import type { Route } from './route.js';
 import { buildServer } from './server.js';
+import { registerOtherSystems, type SystemsSandbox } from './systems/index.js';
 
 export interface SandboxOptions {
   /** SQLite file; default: a fresh file in a new temp dir, removed on close. */
@@ -59,6 +60,8 @@ export interface SandboxOptions {
   elevator?: Partial<ElevatorTiming>;
   /** Ping interval of the change push (default 15 s). */
   pushHeartbeatMs?: number;
+  /** ISDP access-token lifetime in seconds (default 1199, as ISDP's sample). */
+  isdpTokenLifetimeSec?: number;
 }
 
 export interface SandboxRegistrar {
@@ -81,6 +84,8 @@ export interface Sandbox {
   dbFile: string;
   /** The running door station simulators, when `doorStations` was given. */
   doorStations: DoorStationHub | undefined;
+  /** The other intercom systems (Akuvox, ISDP, IoT video): see systems/index.ts. */
+  systems: SystemsSandbox;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,8 @@ const REDACT = [
   'appSecret', 'cloudToken', 'sipPassword', 'password',
   '*.appSecret', '*.cloudToken', '*.sipPassword', '*.password',
   'req.headers["x-ca-signature"]',
+  // The other systems (issue 7): Bearer tokens, ISDP application tokens, AccessKey secrets.
+  'req.headers.authorization', 'token', 'access_token', 'accessKeySecret', '*.token', '*.access_token',
 ];
 
 function makeLogger(opts: SandboxOptions): pino.Logger {
@@ -154,6 +161,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const { app, push } = buildServer({ ctx, gateway, faults, routes: routeTable() }, svc, log,
     opts.pushHeartbeatMs !== undefined ? { pushHeartbeatMs: opts.pushHeartbeatMs } : {});
   pushHub = push;
+  let url = '';
+  const systems = registerOtherSystems(app, { db, now: ctx.now, log }, () => url,
+    opts.isdpTokenLifetimeSec !== undefined ? { isdp: { tokenLifetimeSec: opts.isdpTokenLifetimeSec } } : {});
   try {
     await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   } catch (err) {
@@ -172,7 +182,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   }
   const { port } = app.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   let closed = false;
   return {
     url,
@@ -182,6 +192,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     console: svc,
     dbFile,
     doorStations: doors,
+    systems,
     async close() {
       if (closed) return;
       closed = true;
@@ -198,4 +209,5 @@ export {
 } from './demo-community.js';
 export type { SandboxConsole, HouseView, ConsoleBindInput } from './console/service.js';
 export type { FaultInput } from './faults.js';
+export { AKUVOX_DEMO, ISDP_DEMO, IOT_VIDEO_DEMO, type SystemsSandbox, type SystemFaultInput } from './systems/index.js';
 export type { DoorStationHub, DoorStationsOptions, RingHouseResult } from './door-station/sandbox-hub.js';

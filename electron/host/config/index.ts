@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { resolveSystemsConfig, systemsFileShape, type SystemsConfig } from './systems.js';
 
 export const DEFAULT_DEVICE_TYPE = 'TMALL_GENIE';
 export const DEFAULT_HTTP_PORT = 8790;
@@ -32,6 +33,8 @@ const fileSchema = z
       })
       .strict()
       .optional(),
+    // Akuvox residence, ISDP field devices, IoT-video cameras (issue 7): systems.ts.
+    ...systemsFileShape,
   })
   .strict();
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -64,6 +67,8 @@ export interface HostConfig {
   deviceType: string;
   httpPort: number;
   intercom: IntercomConfig;
+  /** The other intercom systems (Akuvox, ISDP, IoT video), each null when not configured. */
+  systems: SystemsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -87,8 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     const parsed = fileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const hint = JSON.stringify(raw).includes('ecret')
-        ? ' (secrets do not belong in the config file: use `lintel configure --app-secret-stdin` or LINTEL_APP_SECRET)'
+      const hint = /ecret|token|assword/i.test(JSON.stringify(raw))
+        ? ' (secrets do not belong in the config file: use `lintel configure --app-secret-stdin` or LINTEL_APP_SECRET, and `lintel seal` for the other systems)'
         : '';
       throw new ConfigError(`${configFile}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}${hint}`);
     }
@@ -138,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     deviceType: env['LINTEL_DEVICE_TYPE'] || file.device?.deviceType || DEFAULT_DEVICE_TYPE,
     httpPort,
     intercom,
+    systems: resolveSystemsConfig(file, env),
   };
 }

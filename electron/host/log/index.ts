@@ -3,7 +3,13 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export const REDACTED_KEYS = ['appSecret', 'sipPassword', 'password', 'cloudToken', 'iotToken', 'secret', 'authorization'];
+export const REDACTED_KEYS = [
+  'appSecret', 'sipPassword', 'password', 'cloudToken', 'iotToken', 'secret', 'authorization',
+  // The other systems (issue 7): their credentials, a talk session's key, and anything that opens
+  // a door or carries a camera's password. (Talk URLs are never logged at all.)
+  'token', 'accessToken', 'access_token', 'akuvoxToken', 'isdpPassword', 'accessKeySecret', 'iotVideoAccessKeySecret',
+  'CryptoKey', 'tempKey', 'temp_key', 'private_key', 'nfc_code', 'ble_code', 'rtsp', 'rtsp_url',
+];
 
 export function createLogger(options: { level?: string; destination?: string } = {}): Logger {
   const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);

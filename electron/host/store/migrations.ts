@@ -148,4 +148,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX unlock_attempts_at ON unlock_attempts (at);
     `,
   },
+  {
+    // Issue 7: what the panel asked the other intercom systems to do (an Akuvox relay opened, an
+    // ISDP field device called, a camera's voice intercom queried, a temporary key made or
+    // deleted), with the evidence a door open needs (touch or voice, transcript, confidence).
+    // A temporary key itself is never stored: it opens a door.
+    version: 6,
+    sql: `
+      CREATE TABLE system_actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        system TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        target_name TEXT NOT NULL,
+        via TEXT,
+        transcript TEXT,
+        confidence REAL,
+        result TEXT NOT NULL,
+        reason TEXT,
+        latency_ms INTEGER NOT NULL
+      );
+      CREATE INDEX system_actions_at ON system_actions (at);
+    `,
+  },
 ];

@@ -2,7 +2,8 @@
 import type { Db } from './database.js';
 import type { SecretCipher } from './secret-cipher.js';
 
-export type SecretName = 'appSecret' | 'sipPassword';
+/** The community platform's, then the other systems' (config/systems.ts SYSTEM_SECRETS). */
+export type SecretName = 'appSecret' | 'sipPassword' | 'akuvoxToken' | 'isdpPassword' | 'iotVideoAccessKeySecret';
 
 export class SettingsRepo {
   constructor(private readonly db: Db) {}

@@ -30,7 +30,7 @@ const noticeRef = z.object({ messageId: z.number().int() });
 const deviceStateBody = z.object({ iotId: z.string().min(1), state: z.enum(['online', 'offline', 'send-fail']) });
 const ringBody = z.object({ houseSpaceId: z.string().min(1), iotId: z.string().min(1).optional(), waitMs: z.number().int().min(0).max(30_000).optional() });
 
-function jsonBody(req: FastifyRequest): unknown {
+export function jsonBody(req: FastifyRequest): unknown {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) return {};
   try {
     return JSON.parse(req.body.toString('utf8')) as unknown;
@@ -39,7 +39,7 @@ function jsonBody(req: FastifyRequest): unknown {
   }
 }
 
-async function answer(reply: FastifyReply, run: () => unknown): Promise<void> {
+export async function answer(reply: FastifyReply, run: () => unknown): Promise<void> {
   try {
     const out = await run();
     await reply.header('cache-control', 'no-store').send(out ?? { ok: true });
