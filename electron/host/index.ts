@@ -179,6 +179,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       monitor: () => calls.monitor(),
       callDesk: () => calls.callDesk(),
       farEndSpeechAt: () => calls.farEndSpeechAt(),
+      community: () => community?.api ?? null,
+      noticeAlert: () => community?.notices.alert ?? null,
     },
   });
 

@@ -14,7 +14,7 @@
 //   intent and result.
 import { randomUUID } from 'node:crypto';
 import { compileGrammar, resolveIntent, type CompiledGrammar, type Context, type Resolution } from '../../../grammar/index.js';
-import type { Call, UnlockOutcome, VoiceContext, VoiceState } from '../../contract/index.js';
+import type { Call, HostApi, NoticeAlert, UnlockOutcome, VoiceContext, VoiceState } from '../../contract/index.js';
 import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log/index.js';
 
@@ -28,7 +28,21 @@ export interface VoiceActions {
   callDesk(): Promise<void>;
   /** When the far end last sounded like speech (host clock ms), for the unlock guard. */
   farEndSpeechAt(): number;
+  /** The community services (notices, doors, elevator) while the panel is bound to a community. */
+  community?: () => CommunityVoiceApi | null;
+  /** The "有新公告" alert on screen, if any. */
+  noticeAlert?: () => NoticeAlert | null;
 }
+
+export type CommunityVoiceApi = Pick<
+  HostApi,
+  'notices.list' | 'notices.get' | 'notices.markRead' | 'notices.dismissAlert' | 'doors.open' | 'elevator.call' | 'elevator.floor.set'
+>;
+
+/** A question the panel asked and waits to hear answered (its own dialog context). */
+type Pending =
+  | { kind: 'floor'; elevatorId: string | undefined }
+  | { kind: 'choose'; what: 'door' | 'elevator'; choices: { iotId: string; name: string }[] };
 
 export interface VoiceLogEntry {
   at: number;
@@ -51,8 +65,8 @@ export interface VoiceDialogOptions {
   actions: VoiceActions;
   logger: Logger;
   log: (entry: VoiceLogEntry) => void;
-  /** Speak a short confirmation (resolves when synthesis is queued; never throws). */
-  speak: (text: string) => void;
+  /** Speak (synthesis is queued; never throws); returns the utterance's id (VoiceState.speaking.id). */
+  speak: (text: string) => number;
   onChange: () => void;
   wakeWord?: string;
   vocabulary?: ReadonlySet<string>;
@@ -88,6 +102,10 @@ export class VoiceDialog {
     model: { status: 'unknown', message: null },
   };
   private lastVoiceUnlockAt = -Infinity;
+  private pending: Pending | null = null;
+  /** The utterance reading a notice aloud: while it plays, the context is noticePlaying. */
+  private noticeSpeechId: number | null = null;
+  private choiceGrammar: { key: string; grammar: CompiledGrammar } | null = null;
   private confirmTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -114,14 +132,37 @@ export class VoiceDialog {
       if (call.kind === 'monitor') return 'monitoring';
       return 'inCall';
     }
+    if (this.pending?.kind === 'floor') return 'floorSetup';
+    if (this.pending?.kind === 'choose') return 'choosing';
+    if (this.noticeSpeechId !== null && this.current.speaking?.id === this.noticeSpeechId) return 'noticePlaying';
+    if (this.o.actions.noticeAlert?.()) return 'noticeAlert';
     return 'home';
   }
 
   phrases(context: VoiceContext): string[] {
-    return this.grammar.contexts[context].voskGrammar;
+    return this.grammarFor(context).contexts[context].voskGrammar;
+  }
+
+  /** Choosing among the cloud's doors or elevators needs their names in the grammar. */
+  private grammarFor(context: VoiceContext): CompiledGrammar {
+    if (context !== 'choosing' || this.pending?.kind !== 'choose') return this.grammar;
+    const names = this.pending.choices.map((c) => c.name);
+    const key = names.join('\u0000');
+    if (this.choiceGrammar?.key !== key) {
+      this.choiceGrammar = {
+        key,
+        grammar: compileGrammar({
+          ...(this.o.wakeWord ? { wakeWord: this.o.wakeWord } : {}),
+          ...(this.o.vocabulary ? { vocabulary: this.o.vocabulary } : {}),
+          extraChoices: names,
+        }),
+      };
+    }
+    return this.choiceGrammar.grammar;
   }
 
   setSpeaking(speaking: VoiceState['speaking']): void {
+    if (!speaking) this.noticeSpeechId = null;
     this.patch({ speaking });
   }
 
@@ -152,7 +193,7 @@ export class VoiceDialog {
       this.show('refused', text, null);
       return finish({ outcome: 'ignored', intent: null, message: null }, false, `heard in ${heardIn}, now ${context}`);
     }
-    const r: Resolution = resolveIntent(text, context as Context, this.grammar);
+    const r: Resolution = resolveIntent(text, context as Context, this.grammarFor(context));
     if (r.kind === 'none') {
       if (r.reason === 'empty' && r.wakeWord) {
         this.show('heard', text, '我在听，请说');
@@ -238,7 +279,10 @@ export class VoiceDialog {
         await a.hangup(needCall().id);
         return '已挂断';
       case 'openDoor': {
-        if (r.action === 'cloudOpenUnitDoor') throw new UserFacingError('not-yet', '在家开门需要先接入社区门禁服务');
+        if (r.action === 'cloudOpenUnitDoor') {
+          this.lastVoiceUnlockAt = this.now();
+          return this.openHomeDoor(undefined);
+        }
         this.lastVoiceUnlockAt = this.now();
         const outcome = await a.unlockCall(needCall().id);
         if (!outcome.ok) throw new UserFacingError('unlock-failed', outcome.message);
@@ -250,9 +294,94 @@ export class VoiceDialog {
       case 'callProperty':
         await a.callDesk();
         return '正在呼叫物业';
+      case 'playNotice':
+        return this.playNotice();
+      case 'dismissNotice':
+        await this.community()['notices.dismissAlert']({});
+        return '好的，不播放';
+      case 'stopNotice':
+        this.noticeSpeechId = null;
+        this.setSpeaking(null);
+        return null;
+      case 'confirm':
+        if (this.context() === 'noticeAlert') return this.playNotice();
+        throw new UserFacingError('nothing-to-confirm', '现在没有需要确认的事');
+      case 'deny':
+        if (this.context() === 'noticeAlert') {
+          await this.community()['notices.dismissAlert']({});
+          return '好的，不播放';
+        }
+        this.pending = null;
+        return '已取消';
+      case 'callElevator':
+        return this.callElevator(undefined);
+      case 'setFloor': {
+        const pending = this.pending;
+        if (r.slots.floor === undefined || pending?.kind !== 'floor') throw new UserFacingError('no-floor', '请说您住几楼');
+        await this.community()['elevator.floor.set']({ floor: String(r.slots.floor) });
+        this.pending = null;
+        return this.callElevator(pending.elevatorId);
+      }
+      case 'choose': {
+        const pending = this.pending;
+        if (pending?.kind !== 'choose') throw new UserFacingError('no-choice', '现在没有需要选择的');
+        const chosen = r.slots.name !== undefined ? pending.choices.find((c) => c.name === r.slots.name) : r.slots.ordinal !== undefined ? pending.choices[r.slots.ordinal - 1] : undefined;
+        if (!chosen) throw new UserFacingError('no-such-choice', `请说第一个到第${pending.choices.length}个`);
+        this.pending = null;
+        return pending.what === 'door' ? this.openHomeDoor(chosen.iotId) : this.callElevator(chosen.iotId);
+      }
       default:
         throw new UserFacingError('not-yet', '这项功能还不能用语音操作');
     }
+  }
+
+  private community(): CommunityVoiceApi {
+    const api = this.o.actions.community?.() ?? null;
+    if (!api) throw new UserFacingError('not-bound', '本机尚未接入社区服务');
+    return api;
+  }
+
+  private async openHomeDoor(iotId: string | undefined): Promise<string | null> {
+    const outcome = await this.community()['doors.open']({ ...(iotId ? { iotId } : {}), via: 'voice' });
+    if (outcome.status === 'opened') return outcome.message;
+    if (outcome.status === 'failed') throw new UserFacingError('door-failed', outcome.message);
+    return this.ask('door', outcome.choices);
+  }
+
+  private async callElevator(iotId: string | undefined): Promise<string | null> {
+    const outcome = await this.community()['elevator.call']({ ...(iotId ? { iotId } : {}), via: 'voice' });
+    switch (outcome.status) {
+      case 'calling':
+        return outcome.message;
+      case 'failed':
+        throw new UserFacingError('elevator-failed', outcome.message);
+      case 'need-floor':
+        this.pending = { kind: 'floor', elevatorId: iotId };
+        return outcome.suggested ? `请问您住几楼？比如“我住${outcome.suggested}楼”` : '请问您住几楼？';
+      case 'choose':
+        return this.ask('elevator', outcome.choices);
+    }
+  }
+
+  private ask(what: 'door' | 'elevator', choices: { iotId: string; name: string }[]): string {
+    this.pending = { kind: 'choose', what, choices: choices.map((c) => ({ iotId: c.iotId, name: c.name })) };
+    const list = choices.map((c, i) => `第${'一二三四五'[i] ?? i + 1}个${c.name}`).join('，');
+    return `有${choices.length}个${what === 'door' ? '门' : '电梯'}：${list}。请说第几个`;
+  }
+
+  /** Reads the alert's notice (or the newest unread, else the newest) aloud: title, then text. */
+  private async playNotice(): Promise<string | null> {
+    const api = this.community();
+    let id = this.o.actions.noticeAlert?.()?.messageId ?? null;
+    if (id === null) {
+      const { notices } = await api['notices.list']({ limit: 50 });
+      id = (notices.find((n) => !n.read) ?? [...notices].sort((a, b) => b.publishedAt - a.publishedAt)[0])?.messageId ?? null;
+    }
+    if (id === null) throw new UserFacingError('no-notice', '现在没有公告');
+    const notice = await api['notices.get']({ messageId: id });
+    await api['notices.markRead']({ messageId: id });
+    this.noticeSpeechId = this.o.speak(`${notice.title}。${notice.text}`);
+    return null; // the notice itself is what is spoken
   }
 
   private askConfirm(callId: string): void {

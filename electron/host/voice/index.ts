@@ -37,7 +37,7 @@ export interface VoiceService {
   grammar(context: VoiceContext): { context: VoiceContext; phrases: string[]; modelUrl: string | null };
   heard(text: string, confidence: number, context: VoiceContext): Promise<HeardOutcome>;
   confirm(id: string, accept: boolean): Promise<void>;
-  speak(text: string): void;
+  speak(text: string): number;
   stopSpeaking(): void;
   reportModel(status: 'loading' | 'ready' | 'missing' | 'failed', detail: string): void;
   close(): void;
@@ -78,7 +78,7 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
     dialog.setModel({ status: 'missing', message: MODEL_MESSAGES.missing });
   }
 
-  function speak(text: string): void {
+  function speak(text: string): number {
     const id = ++speechId;
     dialog.setSpeaking({ id, text });
     tts.synthesize(text).then(
@@ -96,6 +96,7 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
         if (dialog.state.speaking?.id === id) dialog.setSpeaking(null);
       },
     );
+    return id;
   }
 
   return {
