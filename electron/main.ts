@@ -88,6 +88,8 @@ async function boot(): Promise<void> {
     if (frame instanceof ArrayBuffer) host.media.receive(frame);
     else if (frame instanceof Uint8Array) host.media.receive(frame.slice().buffer);
   });
+  // The IPC media channel has no subscription to notice a reload, so tell the host here.
+  win.webContents.on('did-finish-load', () => host.media.screenReloaded());
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e, url) => {
     if (!url.startsWith(`${SCHEME}:`)) e.preventDefault();

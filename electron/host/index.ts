@@ -59,6 +59,8 @@ export interface Host {
   media: {
     onFrame(listener: (frame: ArrayBuffer) => void): () => void;
     receive(frame: ArrayBuffer): void;
+    /** A screen (re)loaded mid-call: ask the door for a key frame (Electron's IPC has no subscription to see it). */
+    screenReloaded(): void;
   };
   close(): Promise<void>;
 }
@@ -270,6 +272,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         };
       },
       receive: (frame) => calls.receiveMediaFrame(frame),
+      screenReloaded: () => calls.requestKeyFrame(),
     },
     async close() {
       systems.stop();

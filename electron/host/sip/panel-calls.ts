@@ -117,11 +117,17 @@ export class PanelCalls {
   /** Frames for the screen (video access units, far-end audio), already encoded for the channel. */
   onMediaFrame(listener: Listener): () => void {
     this.media.on('frame', listener);
-    // A screen that (re)connects mid-call needs a key frame to start decoding: ask the door now
-    // rather than wait for its next one.
+    this.requestKeyFrame();
+    return () => void this.media.off('frame', listener);
+  }
+
+  /**
+   * A screen that (re)connects or reloads mid-call needs a key frame to start decoding: ask the
+   * door now (RTCP PLI/FIR) rather than wait for its next one.
+   */
+  requestKeyFrame(): void {
     const live = this.shown();
     if (live) this.manager?.mediaOf(live.id)?.requestKeyFrame();
-    return () => void this.media.off('frame', listener);
   }
 
   /** A frame from the screen: microphone PCM for the answered call; anything else is dropped. */
