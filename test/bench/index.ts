@@ -1,9 +1,12 @@
-// `npm run bench [binding|sip]`: what a resident or installer waits for, measured on the real parts
+// `npm run bench [part]`: what a resident or installer waits for, measured on the real parts
 // (sandbox, host, SQLite, screen server, Debian Chromium; kamailio, baresip, ffmpeg). Prints medians
-// and p95 of repeated runs; both benches by default.
-//   cold start → QR visible: a panel with an empty data directory starts, and the screen shows a QR.
-//   bind → home: the app-side bind returns, and the screen shows the house name.
-//   SIP and media (sip.ts): INVITE → 183, 183 → first access unit, unlock round trip.
+// and p95 of repeated runs (LINTEL_BENCH_RUNS, default 9); every part by default, in this order:
+//   binding: cold start → QR visible (a panel with an empty data directory starts, and the screen
+//     shows a QR); bind → home (the app-side bind returns, and the screen shows the house name).
+//   sip (sip.ts): INVITE → 183, 183 → first access unit, unlock round trip.
+//   call-screen (call-screen.ts): INVITE received → first frame painted, key frame → painted.
+//   services (services.ts): notice published → alert, elevator call → first status (host state).
+//   house-panels (house-panels.ts): door INVITE → first frame painted on each of two panels.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildRenderer } from '../../build/renderer-build.js';
@@ -13,13 +16,15 @@ import { launchChromium } from '../support/chromium.js';
 import { startPanel } from '../support/panel.js';
 import { waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
+import { benchCallScreen } from './call-screen.js';
+import { benchHousePanels } from './house-panels.js';
+import { benchServices } from './services.js';
 import { sipBench } from './sip.js';
-import { printResults, summary } from './summary.js';
+import { printResults, summary, type BenchResult } from './summary.js';
 
 const RUNS = Number(process.env['LINTEL_BENCH_RUNS'] ?? 9);
 
-async function bindingBench(): Promise<void> {
-  await buildRenderer();
+async function bindingBench(): Promise<BenchResult[]> {
   const sandbox = await startSandbox({ dbFile: join(tempDir('bench-sandbox'), 'sandbox.sqlite'), logger: false });
   const browser = await launchChromium();
   const houses = (await demoHouses(sandbox)).filter((h) => h.kind === 'house');
@@ -51,10 +56,31 @@ async function bindingBench(): Promise<void> {
     await browser.close();
     await sandbox.close();
   }
-  printResults('binding', [summary('cold start → QR visible', coldStart), summary('bind → house name visible', bindToHome)]);
+  return [summary('cold start → QR visible', coldStart), summary('bind → house name visible', bindToHome)];
 }
 
+async function servicesBench(): Promise<BenchResult[]> {
+  const s = await benchServices({ runs: RUNS });
+  const note = "the panel's state (host level, no screen)";
+  return [summary('notice published → alert', s.noticeToAlertMs, note), summary('elevator call → first status', s.elevatorCallToFirstStatusMs, note)];
+}
+
+/** A figure with more samples than calls (key frames: several a call) says so. */
+function perCall(name: string, samples: number[]): BenchResult {
+  return summary(name, samples, samples.length !== RUNS ? `${samples.length} samples over ${RUNS} calls` : undefined);
+}
+
+const PARTS: Record<string, { screen: boolean; run: () => Promise<BenchResult[]> }> = {
+  binding: { screen: true, run: bindingBench },
+  sip: { screen: false, run: () => sipBench(RUNS) },
+  'call-screen': { screen: true, run: () => benchCallScreen(perCall, RUNS) },
+  services: { screen: false, run: servicesBench },
+  'house-panels': { screen: true, run: () => benchHousePanels(RUNS) },
+};
+
 const only = process.argv[2];
-if (only !== undefined && only !== 'binding' && only !== 'sip') throw new Error(`usage: npm run bench [binding|sip]`);
-if (only !== 'sip') await bindingBench();
-if (only !== 'binding') printResults('sip', await sipBench(RUNS));
+if (only !== undefined && !Object.hasOwn(PARTS, only)) throw new Error(`usage: npm run bench [${Object.keys(PARTS).join('|')}]`);
+const parts = Object.entries(PARTS).filter(([name]) => only === undefined || name === only);
+// The parts with a screen serve the built bundle: build it once, first.
+if (parts.some(([, p]) => p.screen)) await buildRenderer();
+for (const [name, part] of parts) printResults(name, await part.run());

@@ -14,7 +14,8 @@ import type { DoorCall } from '../sandbox/door-station/index.js';
 import type { Call } from '../../electron/contract/index.js';
 import { Baresip } from '../integration/calls/baresip.js';
 import { startCallRig, type CallRig } from '../support/call-rig.js';
-import { audioStatsOf, changedPixels, pictureStats, videoStatsOf, waitForAudio, waitForVideo } from '../support/call-screen.js';
+import { audioStatsOf, openCallScreen, pictureStats, videoStatsOf, waitForAudio, waitForVideo } from '../support/call-screen.js';
+import { expectLivePicture } from '../support/live-picture.js';
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { writeVoiceLikeWav } from '../support/fake-microphone.js';
 import { waitForState } from '../support/panel.js';
@@ -34,18 +35,8 @@ async function saveScreenshot(page: Page, name: string): Promise<void> {
 /** What the screen's CSP refused (the worklets must load from 'self', nothing may need eval). */
 const cspViolations: string[] = [];
 
-async function openScreen(browser: Browser, url: string, beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  // A step that cannot happen fails in seconds, not at the test's timeout.
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
-  await beforeLoad?.(page);
-  await page.goto(url);
-  await waitForVisible(page, 'home-view', 10_000);
-  return page;
+function openScreen(browser: Browser, url: string, beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
+  return openCallScreen(browser, url, { viewport: VIEWPORT, cspViolations, ...(beforeLoad ? { beforeLoad } : {}) });
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -54,33 +45,6 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-/**
- * The preview canvas shows the door's picture, the call still unanswered: non-blank, painted again
- * and again, and (`changing`) different from one screenshot to the next.
- */
-async function expectLivePicture(page: Page, rig: CallRig, call: Call, changing: { minChangedPixels: number } | 'static'): Promise<void> {
-  const canvas = page.getByTestId('video-canvas');
-  const first = await waitForVideo(page, call.mediaTag, (s) => s.framesPainted >= 2, 10_000, 'the first frames painted');
-  const shotA = await canvas.screenshot();
-  // A second's worth of frames at the doors' 15 fps.
-  const later = await waitForVideo(page, call.mediaTag, (s) => s.framesPainted >= first.framesPainted + 12, 5000, 'frames painted for a second more');
-  const shotB = await canvas.screenshot();
-  for (const shot of [shotA, shotB]) {
-    const p = pictureStats(shot);
-    expect(p.width).toBeGreaterThan(VIEWPORT.width / 2); // the preview fills most of the screen
-    expect(p.lumaSpread).toBeGreaterThan(20);
-    expect(p.colours).toBeGreaterThanOrEqual(3);
-  }
-  if (changing === 'static') {
-    // Frames still arrive and are drawn: the last one is fresh, not a picture left over.
-    expect(Date.now() - (later.lastPaintAt ?? 0)).toBeLessThan(1000);
-  } else {
-    expect(changedPixels(shotA, shotB)).toBeGreaterThan(changing.minChangedPixels);
-  }
-  await expect(page.getByTestId('video-stalled').count()).resolves.toBe(0);
-  expect(rig.panel.host.state().call?.state).toBe('early');
 }
 
 describe('the call screen with the door station simulator', () => {
@@ -115,7 +79,7 @@ describe('the call screen with the door station simulator', () => {
 
   it('a ringing door shows its live picture before the answer, with the ringtone', async () => {
     const { doorCall, call } = await ring();
-    await expectLivePicture(page, rig, call, { minChangedPixels: 200 });
+    await expectLivePicture(page, rig.panel.host, call, { minChangedPixels: 200 });
     const stats = await videoStatsOf(page);
     expect(stats.codec).toMatch(/^avc1\.42/); // the simulator's constrained baseline, read from its SPS
     expect(stats.decoderErrors).toBe(0);
@@ -319,7 +283,7 @@ describe('the call screen with baresip (H.264 by avcodec) as the door and the pr
     await waitForVisible(page, 'answer', 3000);
     // baresip's fakevideo camera is a still picture (three vertical bars, red, green and blue):
     // here the check is that it is there and that frame after frame keeps being painted.
-    await expectLivePicture(page, rig, call!, 'static');
+    await expectLivePicture(page, rig.panel.host, call!, 'static');
     const stats = await videoStatsOf(page);
     expect(stats.decoderErrors).toBe(0);
     expect(stats.codec).toMatch(/^avc1\./);
