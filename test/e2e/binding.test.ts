@@ -88,7 +88,7 @@ describe('the panel side of binding', () => {
   });
 
   it('renews the QR before it expires, so the code on screen always binds', async () => {
-    panel = await startPanel({ sandbox, dataDir: tempDir('panel'), bindingTiming: { qrRenewLeadMs: 1000, pollUnboundMs: 200 } });
+    panel = await startPanel({ sandbox, dataDir: tempDir('panel'), bindingTiming: { qrRenewLeadMs: 1800, pollUnboundMs: 200 } });
     const first = await waitForState(panel.host, (s) => s.binding.status === 'unbound' && s.binding.qr !== null);
     if (first.binding.status !== 'unbound' || !first.binding.qr) throw new Error('no QR');
     const firstQr = first.binding.qr;
