@@ -3,6 +3,7 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
+import { voskCspPlugin } from '../build/vosk-csp.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -14,7 +15,8 @@ export default defineConfig({
   root: here('./'),
   // Relative asset URLs: the same build is loaded from a custom scheme and from http.
   base: './',
-  plugins: [vue()],
+  // vosk-browser's worker must run without eval under the screen's CSP (see build/vosk-csp.ts).
+  plugins: [vue(), voskCspPlugin()],
   resolve: {
     alias: { '@contract': here('../electron/contract/index.ts') },
   },

@@ -7,7 +7,7 @@
 // its own summary(); measureCallScreen returns the raw samples.
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { startCallRig, type CallRig } from '../support/call-rig.js';
+import { hangUpAtDoor, startCallRig, type CallRig } from '../support/call-rig.js';
 import { videoStatsOf, waitForVideo } from '../support/call-screen.js';
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { writeVoiceLikeWav } from '../support/fake-microphone.js';
@@ -40,10 +40,7 @@ export async function measureCallScreen(runs: number): Promise<CallScreenSamples
       const painted = await waitForVideo(page, call!.mediaTag, (s) => s.keyFrameLatencyMs.length >= KEY_FRAMES_PER_RUN, 15_000, 'key frames painted');
       samples.inviteToFirstPaintMs.push(painted.firstPaintAt! - call!.startedAt);
       samples.keyFrameToPaintMs.push(...(await videoStatsOf(page)).keyFrameLatencyMs);
-      await doorCall.hangup();
-      await doorCall.closed;
-      await waitForState(rig.panel.host, (s) => s.call?.state === 'ended', 5000);
-      await rig.panel.host.api['call.dismiss']({ callId: call!.id });
+      await hangUpAtDoor(rig, doorCall, call!.id);
     }
   } finally {
     await browser?.close();

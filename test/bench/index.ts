@@ -7,6 +7,7 @@
 //   call-screen (call-screen.ts): INVITE received → first frame painted, key frame → painted.
 //   services (services.ts): notice published → alert, elevator call → first status (host state).
 //   house-panels (house-panels.ts): door INVITE → first frame painted on each of two panels.
+//   voice (voice.ts): heard "接听" → the door has the 200 OK; capture frame → recognizer.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildRenderer } from '../../build/renderer-build.js';
@@ -18,6 +19,7 @@ import { waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
 import { benchCallScreen } from './call-screen.js';
 import { benchHousePanels } from './house-panels.js';
+import { benchVoice } from './voice.js';
 import { benchServices } from './services.js';
 import { sipBench } from './sip.js';
 import { printResults, summary, type BenchResult } from './summary.js';
@@ -76,6 +78,7 @@ const PARTS: Record<string, { screen: boolean; run: () => Promise<BenchResult[]>
   'call-screen': { screen: true, run: () => benchCallScreen(perCall, RUNS) },
   services: { screen: false, run: servicesBench },
   'house-panels': { screen: true, run: () => benchHousePanels(RUNS) },
+  voice: { screen: true, run: () => benchVoice(perCall, RUNS) },
 };
 
 const only = process.argv[2];

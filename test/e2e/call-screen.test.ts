@@ -6,7 +6,6 @@
 //
 // LINTEL_SCREENSHOT_DIR=<dir> also saves each call view as a PNG there (for the README and for
 // judging readability); LINTEL_SCREENSHOT_VIEWPORT=1024x600 takes them on a smaller panel.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,14 +18,11 @@ import { expectLivePicture } from '../support/live-picture.js';
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { writeVoiceLikeWav } from '../support/fake-microphone.js';
 import { waitForState } from '../support/panel.js';
-import { waitForText, waitForVisible } from '../support/screen.js';
+import { screenshotSettings, waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
 
 const MIC_WAV = writeVoiceLikeWav(join(tempDir('call-screen'), 'voice.wav'));
-const SCREENSHOT_DIR = process.env['LINTEL_SCREENSHOT_DIR'];
-if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-const [VIEW_WIDTH, VIEW_HEIGHT] = (process.env['LINTEL_SCREENSHOT_VIEWPORT'] ?? '1280x800').split('x').map(Number);
-const VIEWPORT = { width: VIEW_WIDTH ?? 1280, height: VIEW_HEIGHT ?? 800 };
+const { dir: SCREENSHOT_DIR, viewport: VIEWPORT } = screenshotSettings();
 
 async function saveScreenshot(page: Page, name: string): Promise<void> {
   if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });

@@ -3,7 +3,7 @@
 // whose SIP account is online. Used by the host call tests and the call screen's end-to-end tests.
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import type { DoorStation } from '../sandbox/door-station/index.js';
+import type { DoorCall, DoorStation } from '../sandbox/door-station/index.js';
 import type { HostOptions } from '../../electron/host/index.js';
 import { bindFromApp } from './bind.js';
 import { startKamailio, type Kamailio } from '../sandbox/kamailio.js';
@@ -103,4 +103,12 @@ function firstPanel(panels: RigPanel[]): RigPanel {
   const first = panels[0];
   if (!first) throw new Error('the rig has no panel yet');
   return first;
+}
+
+/** The door hangs up; once the panel shows the call ended, the resident dismisses it: back home. */
+export async function hangUpAtDoor(rig: CallRig, doorCall: DoorCall, callId: string): Promise<void> {
+  await doorCall.hangup();
+  await doorCall.closed;
+  await waitForState(rig.panel.host, (s) => s.call?.state === 'ended', 5000);
+  await rig.panel.host.api['call.dismiss']({ callId });
 }

@@ -1,14 +1,13 @@
-// The call screen as the tests and the bench see it: a page opened on a panel's screen, its own
-// measurements (window[VIDEO_STATS_KEY], window[AUDIO_STATS_KEY], see renderer/src/media/stats.ts)
-// and pixel checks on screenshots.
+// The call screen as the tests and the bench see it: a page opened on a panel's screen, its own measurements (window[VIDEO_STATS_KEY],
+// window[AUDIO_STATS_KEY], window[VOICE_STATS_KEY], see renderer/src/media/stats.ts and
+// renderer/src/voice/stats.ts) and pixel checks on screenshots.
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { AUDIO_STATS_KEY, VIDEO_STATS_KEY, type AudioStats, type VideoStats } from '../../renderer/src/media/stats.js';
+import { VOICE_STATS_KEY, type VoiceStats } from '../../renderer/src/voice/stats.js';
 import { waitForVisible } from './screen.js';
 
-export type { AudioStats, VideoStats };
-
-type StatsWindow = Record<string, VideoStats | AudioStats | undefined>;
+export type { AudioStats, VideoStats, VoiceStats };
 
 export interface OpenCallScreenOptions {
   /** Default 1280×800, the wall panel's screen. */
@@ -34,37 +33,50 @@ export async function openCallScreen(browser: Browser, url: string, o: OpenCallS
   return page;
 }
 
-export async function videoStatsOf(page: Page): Promise<VideoStats> {
-  const stats = await page.evaluate((key) => (globalThis as unknown as StatsWindow)[key] as VideoStats | undefined, VIDEO_STATS_KEY);
-  if (!stats) throw new Error('the page has no video stats (not the call screen?)');
-  return stats;
+interface StatsKinds {
+  [VIDEO_STATS_KEY]: VideoStats;
+  [AUDIO_STATS_KEY]: AudioStats;
+  [VOICE_STATS_KEY]: VoiceStats;
 }
 
-export async function audioStatsOf(page: Page): Promise<AudioStats> {
-  const stats = await page.evaluate((key) => (globalThis as unknown as StatsWindow)[key] as AudioStats | undefined, AUDIO_STATS_KEY);
-  if (!stats) throw new Error('the page has no audio stats (not the call screen?)');
-  return stats;
+async function statsOf<K extends keyof StatsKinds>(page: Page, key: K): Promise<StatsKinds[K]> {
+  const stats = await page.evaluate((k) => (globalThis as unknown as Record<string, unknown>)[k], key);
+  if (!stats) throw new Error(`the page has no ${key} (not the panel's screen?)`);
+  return stats as StatsKinds[K];
 }
+
+async function waitForStats<K extends keyof StatsKinds>(
+  page: Page,
+  key: K,
+  accept: (s: StatsKinds[K]) => boolean,
+  timeoutMs: number,
+  what: string,
+  show: (s: StatsKinds[K]) => unknown = (s) => s,
+): Promise<StatsKinds[K]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await statsOf(page, key);
+    if (accept(stats)) return stats;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; ${key} ${JSON.stringify(show(stats))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const videoStatsOf = (page: Page): Promise<VideoStats> => statsOf(page, VIDEO_STATS_KEY);
+export const audioStatsOf = (page: Page): Promise<AudioStats> => statsOf(page, AUDIO_STATS_KEY);
+export const voiceStatsOf = (page: Page): Promise<VoiceStats> => statsOf(page, VOICE_STATS_KEY);
 
 /** Resolves with the video stats once `accept` holds for the picture of the call with `mediaTag`. */
-export async function waitForVideo(page: Page, mediaTag: number, accept: (s: VideoStats) => boolean, timeoutMs: number, what: string): Promise<VideoStats> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const stats = await videoStatsOf(page);
-    if (stats.mediaTag === mediaTag && accept(stats)) return stats;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; video stats ${JSON.stringify({ ...stats, keyFrameLatencyMs: stats.keyFrameLatencyMs.length })}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitForVideo(page: Page, mediaTag: number, accept: (s: VideoStats) => boolean, timeoutMs: number, what: string): Promise<VideoStats> {
+  return waitForStats(page, VIDEO_STATS_KEY, (s) => s.mediaTag === mediaTag && accept(s), timeoutMs, what, (s) => ({ ...s, keyFrameLatencyMs: s.keyFrameLatencyMs.length }));
 }
 
-export async function waitForAudio(page: Page, accept: (s: AudioStats) => boolean, timeoutMs: number, what: string): Promise<AudioStats> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const stats = await audioStatsOf(page);
-    if (accept(stats)) return stats;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; audio stats ${JSON.stringify(stats)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitForAudio(page: Page, accept: (s: AudioStats) => boolean, timeoutMs: number, what: string): Promise<AudioStats> {
+  return waitForStats(page, AUDIO_STATS_KEY, accept, timeoutMs, what);
+}
+
+export function waitForVoice(page: Page, accept: (s: VoiceStats) => boolean, timeoutMs: number, what: string): Promise<VoiceStats> {
+  return waitForStats(page, VOICE_STATS_KEY, accept, timeoutMs, what, (s) => ({ ...s, capture: { ...s.capture, latencyMs: s.capture.latencyMs.length } }));
 }
 
 export interface PictureStats {

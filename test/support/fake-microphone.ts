@@ -1,13 +1,13 @@
 // A WAV for Chromium's fake microphone that Chromium's voice processing lets through. A steady
 // sine is what noise suppression is built to remove, so this is voice-like instead: a gliding
 // fundamental with harmonics, in syllables of about 200 ms with short gaps between them.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const RATE = 48_000;
 
 export function writeVoiceLikeWav(path: string, seconds = 4): string {
   const n = RATE * seconds;
-  const pcm = Buffer.alloc(n * 2);
+  const pcm = new Int16Array(n);
   let phase = 0;
   for (let i = 0; i < n; i++) {
     const t = i / RATE;
@@ -16,8 +16,27 @@ export function writeVoiceLikeWav(path: string, seconds = 4): string {
     const syllable = Math.max(0, Math.sin(2 * Math.PI * 2.5 * t)) ** 0.5; // 2.5 syllables a second
     let x = 0;
     for (let h = 1; h <= 8; h++) x += Math.sin(h * phase) / h;
-    pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, 0.35 * syllable * x)) * 32767), i * 2);
+    pcm[i] = Math.round(Math.max(-1, Math.min(1, 0.35 * syllable * x)) * 32767);
   }
+  return writeWav(path, pcm);
+}
+
+/** A quiet room: digital silence, for checking the energy the recognizer gets is the file's. */
+export function writeSilentWav(path: string, seconds = 2): string {
+  return writeWav(path, new Int16Array(RATE * seconds));
+}
+
+/** The RMS (full scale 1) of a WAV written here, for comparing with what was captured from it. */
+export function wavFileRms(path: string): number {
+  const pcm = readFileSync(path).subarray(44);
+  let sum = 0;
+  for (let i = 0; i + 1 < pcm.length; i += 2) sum += (pcm.readInt16LE(i) / 32768) ** 2;
+  return Math.sqrt(sum / (pcm.length / 2));
+}
+
+function writeWav(path: string, samples: Int16Array): string {
+  const pcm = Buffer.alloc(samples.length * 2);
+  samples.forEach((s, i) => pcm.writeInt16LE(s, i * 2));
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
   header.writeUInt32LE(36 + pcm.length, 4);

@@ -1,4 +1,5 @@
 // Waiting on what the resident sees, by test id, with Playwright's own auto-waiting.
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
 export async function waitForText(page: Page, testId: string, text: string, timeoutMs: number): Promise<void> {
@@ -7,4 +8,16 @@ export async function waitForText(page: Page, testId: string, text: string, time
 
 export async function waitForVisible(page: Page, testId: string, timeoutMs: number): Promise<void> {
   await page.getByTestId(testId).first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * Where the screen tests save their pictures (for the README and for judging readability):
+ * LINTEL_SCREENSHOT_DIR=<dir>, none by default; LINTEL_SCREENSHOT_VIEWPORT=1024x600 takes them on a
+ * smaller panel than the default 1280x800.
+ */
+export function screenshotSettings(): { dir: string | undefined; viewport: { width: number; height: number } } {
+  const dir = process.env['LINTEL_SCREENSHOT_DIR'];
+  if (dir) mkdirSync(dir, { recursive: true });
+  const [width, height] = (process.env['LINTEL_SCREENSHOT_VIEWPORT'] ?? '1280x800').split('x').map(Number);
+  return { dir, viewport: { width: width ?? 1280, height: height ?? 800 } };
 }

@@ -1,8 +1,9 @@
 // The call screen's pure media code: the codec string WebCodecs is configured with, the playback
-// jitter buffer (8 kHz in, the AudioContext's rate out) and the microphone's way down to 8 kHz.
+// jitter buffer (8 kHz in, the AudioContext's rate out), the microphone's way down to 8 kHz for the
+// call and to 16 kHz for the recognizer.
 import { describe, expect, it } from 'vitest';
 import { codecOf } from '../../renderer/src/media/h264.js';
-import { Downsampler, FRAME_SAMPLES, JitterBuffer, PCM_RATE } from '../../renderer/src/media/pcm.js';
+import { Downsampler, FRAME_SAMPLES, JitterBuffer, PCM_RATE, VOICE_FRAME_SAMPLES, VOICE_RATE, voiceResampler } from '../../renderer/src/media/pcm.js';
 
 describe('codecOf', () => {
   it('reads avc1.PPCCLL from the SPS of an Annex-B key unit, with either start code', () => {
@@ -93,5 +94,31 @@ describe('Downsampler', () => {
     const steady = Int16Array.from(frames.slice(5).flatMap((f) => [...f]));
     // Plain decimation would leave a 2 kHz alias at full level (0.35 RMS).
     expect(rms(steady) / 32768).toBeLessThan(0.01);
+  });
+});
+
+describe('voiceResampler', () => {
+  it.each([48_000, 44_100])('turns %i Hz into 20 ms frames of 16 kHz floats, a 3 kHz tone intact', (rate) => {
+    const frames: Float32Array[] = [];
+    const resampler = voiceResampler(rate, (f) => frames.push(f));
+    const block = rate / 50;
+    for (let i = 0; i < 50; i++) resampler.push(tone(3000, rate, block, 0.5, i * block)); // 1 s
+    expect(frames.length).toBeGreaterThanOrEqual(49);
+    expect(frames.length).toBeLessThanOrEqual(50);
+    expect(frames.every((f) => f.length === VOICE_FRAME_SAMPLES)).toBe(true);
+    const steady = Float32Array.from(frames.slice(5, 45).flatMap((f) => [...f]));
+    expect(rms(steady)).toBeCloseTo(0.5 / Math.SQRT2, 1);
+    // 3 kHz over 0.8 s at 16 kHz: 2400 periods, 4800 zero crossings.
+    expect(steady.length).toBe(0.8 * VOICE_RATE);
+    expect(Math.abs(zeroCrossings(steady) - 4800)).toBeLessThanOrEqual(4);
+  });
+
+  it('filters out what lies above 8 kHz instead of folding it into the speech band', () => {
+    const frames: Float32Array[] = [];
+    const resampler = voiceResampler(48_000, (f) => frames.push(f));
+    for (let i = 0; i < 20; i++) resampler.push(tone(12_000, 48_000, 2400, 0.5, i * 2400));
+    const steady = Float32Array.from(frames.slice(5).flatMap((f) => [...f]));
+    // Plain decimation would leave a 4 kHz alias at full level (0.35 RMS).
+    expect(rms(steady)).toBeLessThan(0.01);
   });
 });

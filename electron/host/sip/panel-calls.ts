@@ -53,6 +53,16 @@ function rms(samples: Int16Array): number {
   return Math.sqrt(sum / Math.max(1, samples.length));
 }
 
+/**
+ * Whether the screen plays this call's far end through the loudspeaker (renderer/src/media/
+ * call-media.ts, soundPlan): only that can reach the panel's microphone. A ringing door's early
+ * audio (its chime) is not played, so it is no far-end speech for the voice unlock guard, which
+ * would otherwise refuse every 开门 said while a door rings.
+ */
+function audible(call: Call): boolean {
+  return call.state === 'active' || (call.direction === 'outgoing' && call.state === 'calling');
+}
+
 export class PanelCalls {
   private manager: CallManager | null = null;
   private detach: (() => void) | null = null;
@@ -85,7 +95,7 @@ export class PanelCalls {
     const onAudio: CallManagerEvents['audio'] = ({ callId, frame }) => {
       const call = this.shown(callId);
       if (!call) return;
-      if (rms(frame.samples) >= FAR_END_SPEECH_RMS) this.farEndSpeech = Date.now();
+      if (audible(call) && rms(frame.samples) >= FAR_END_SPEECH_RMS) this.farEndSpeech = Date.now();
       this.forward(encodeMediaFrame({ kind: 'audio', mediaTag: call.mediaTag, timestamp: frame.timestamp, receivedAt: Date.now(), samples: frame.samples }));
     };
     manager.on('call', onCall).on('video', onVideo).on('audio', onAudio);

@@ -1,5 +1,6 @@
 // The recognizer's model is an install-time asset: this only looks at what is on disk, never fetches.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -50,9 +51,28 @@ export function vocabularyFileFor(layout: ModelLayout, dataDir: string, env: Nod
 /**
  * The model directory as the gzipped tar vosk-browser loads (its `Model(url)` fetches an archive).
  * Built by the system tar on the fly: the model is an install-time asset of ~40 MB and the screen
- * loads it once per page load.
+ * loads it once per page load. Entries are made owner-writable whatever the installed copy's
+ * modes: vosk-browser unpacks into a directory it then writes to (it removes the archive and marks
+ * the model unpacked), and a read-only model directory (a read-only install, a shared copy) would
+ * otherwise fail there with an "FS error" that looks like a corrupt model.
  */
 export function modelArchive(dir: string): Readable {
-  const child = spawn('tar', ['-cz', '-C', dirname(dir), basename(dir)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('tar', ['-cz', '--mode=u+w', '-C', dirname(dir), basename(dir)], { stdio: ['ignore', 'pipe', 'ignore'] });
   return child.stdout;
+}
+
+/**
+ * Names this installed copy of the model (its files' sizes and times): the screen's recognizer
+ * caches an unpacked model under its URL in IndexedDB, so the URL must change when the model does,
+ * or a replaced model (a repaired corrupt one, say) would never be loaded.
+ */
+export function modelFingerprint(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of REQUIRED_FILES) {
+    const path = join(dir, file);
+    if (!existsSync(path)) continue;
+    const st = statSync(path);
+    hash.update(`${file}:${st.size}:${st.mtimeMs}\n`);
+  }
+  return hash.digest('hex').slice(0, 16);
 }

@@ -4,7 +4,7 @@
 import { encodeMediaFrame, MEDIA_SPEECH_RATE, type VoiceContext, type VoiceState } from '../../contract/index.js';
 import { loadVocabulary } from '../../../grammar/index.js';
 import type { Logger } from '../log/index.js';
-import { checkModelLayout, modelSearchPath, vocabularyFileFor, type ModelLayout } from '../speech/model-files.js';
+import { checkModelLayout, modelFingerprint, modelSearchPath, vocabularyFileFor, type ModelLayout } from '../speech/model-files.js';
 import { Tts } from '../speech/tts.js';
 import type { Store } from '../store/index.js';
 import { VoiceDialog, type HeardOutcome, type VoiceActions } from './dialog.js';
@@ -77,6 +77,8 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
   if (model.state !== 'ok') {
     dialog.setModel({ status: 'missing', message: MODEL_MESSAGES.missing });
   }
+  // Versioned: the screen caches the unpacked model under its URL (see modelFingerprint).
+  const modelUrl = model.state === 'ok' && model.dir ? `${MODEL_ARCHIVE_PATH}?v=${modelFingerprint(model.dir)}` : null;
 
   function speak(text: string): number {
     const id = ++speechId;
@@ -104,7 +106,7 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
       return dialog.state;
     },
     model,
-    grammar: (context) => ({ context, phrases: dialog.phrases(context), modelUrl: model.state === 'ok' ? MODEL_ARCHIVE_PATH : null }),
+    grammar: (context) => ({ context, phrases: dialog.phrases(context), modelUrl }),
     heard: (text, confidence, context) => dialog.heard(text, confidence, context),
     confirm: (id, accept) => dialog.confirm(id, accept),
     speak,

@@ -1,8 +1,11 @@
-// The call's sound on the panel: the far end through the playback worklet, the ringtone, and the
-// microphone through the capture worklet. One AudioContext for all of it, made on first use and
-// kept for the life of the page (a kiosk page; contexts are a scarce resource in Chromium).
+// The panel's sound: the far end through the playback worklet, the ringtone, the microphone
+// (shared by the call's capture worklet and the recognizer's, see microphone.ts), and the output
+// the panel's own speech plays through. One AudioContext for all of it, made on first use and kept
+// for the life of the page (a kiosk page; contexts are a scarce resource in Chromium).
 import captureWorkletUrl from './capture.worklet.ts?worker&url';
 import playbackWorkletUrl from './playback.worklet.ts?worker&url';
+import voiceCaptureWorkletUrl from './voice-capture.worklet.ts?worker&url';
+import { SharedMicrophone, workletTap, type MicrophoneTap } from './microphone';
 import type { CaptureFrame, PlaybackMessage, PlaybackReport } from './pcm';
 import { audioStats } from './stats';
 import { CAPTURE_PROCESSOR, PLAYBACK_PROCESSOR } from './worklet-scope';
@@ -14,26 +17,27 @@ interface Graph {
   playback: AudioWorkletNode;
 }
 
-interface Microphone {
-  stream: MediaStream;
-  source: MediaStreamAudioSourceNode;
-  capture: AudioWorkletNode;
+/** What the panel's other sounds play through: the context, and the node behind the volume control. */
+export interface AudioOutput {
+  context: AudioContext;
+  destination: AudioNode;
 }
-
-// Chromium's voice processing: the panel's loudspeaker is an arm's length from its microphone, so
-// without echo cancellation the door would hear itself.
-const MIC_CONSTRAINTS: MediaStreamConstraints = {
-  audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
-  video: false,
-};
 
 export class CallAudio {
   private graph: Promise<Graph> | null = null;
   private ringtone: { stop(): void } | null = null;
-  private microphone: Microphone | null = null;
-  /** Who gets the microphone's frames; null when the microphone should be off. */
+  /** The page's one microphone; the recognizer taps it too. */
+  readonly microphone = new SharedMicrophone(
+    () => this.ready().then((g) => g.context),
+    (error) => (audioStats.microphoneError = error),
+  );
+  /** Who gets the call's microphone frames; null when the call's microphone should be off. */
   private micListener: ((samples: Int16Array) => void) | null = null;
-  private micOpening = false;
+  private readonly callTap: MicrophoneTap = callCaptureTap((samples) => {
+    if (!this.micListener) return;
+    audioStats.microphoneFramesSent++;
+    this.micListener(samples);
+  });
   private volumeLevel = 1;
 
   /** 0..1; applies to the far end and the ringtone alike. */
@@ -79,53 +83,21 @@ export class CallAudio {
     audioStats.ringing = false;
   }
 
-  /** Open the microphone; each 20 ms frame (8 kHz Int16) goes to `onFrame`. */
+  /** The call's microphone: each 20 ms frame (8 kHz Int16) goes to `onFrame`. */
   startMicrophone(onFrame: (samples: Int16Array) => void): void {
     this.micListener = onFrame;
-    if (this.microphone || this.micOpening) return;
-    this.micOpening = true;
-    void this.openMicrophone().finally(() => (this.micOpening = false));
+    this.microphone.add(this.callTap);
   }
 
   stopMicrophone(): void {
     this.micListener = null;
-    const mic = this.microphone;
-    this.microphone = null;
-    audioStats.microphoneActive = false;
-    if (!mic) return;
-    mic.capture.port.onmessage = null;
-    mic.source.disconnect();
-    mic.capture.disconnect();
-    // Stopping the tracks turns the microphone off for real (and its indicator, where there is one).
-    for (const track of mic.stream.getTracks()) track.stop();
+    this.microphone.remove(this.callTap);
   }
 
-  private async openMicrophone(): Promise<void> {
-    try {
-      const g = await this.ready();
-      const stream = await navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS);
-      // The call may have ended while the permission or the device was pending.
-      if (!this.micListener) {
-        for (const track of stream.getTracks()) track.stop();
-        return;
-      }
-      const source = g.context.createMediaStreamSource(stream);
-      const capture = new AudioWorkletNode(g.context, CAPTURE_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
-      capture.port.onmessage = (event: MessageEvent<CaptureFrame>) => {
-        if (!this.micListener) return;
-        audioStats.microphoneFramesSent++;
-        this.micListener(event.data.samples);
-      };
-      source.connect(capture);
-      // A node nobody pulls from is never processed; its output is silence, so this is inaudible.
-      capture.connect(g.context.destination);
-      this.microphone = { stream, source, capture };
-      audioStats.microphoneActive = true;
-      audioStats.microphoneError = null;
-    } catch (error) {
-      audioStats.microphoneError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      console.error('microphone unavailable', error);
-    }
+  /** Where the panel's speech plays: behind the volume control, like the far end. */
+  async output(): Promise<AudioOutput> {
+    const g = await this.ready();
+    return { context: g.context, destination: g.volume };
   }
 
   private ready(): Promise<Graph> {
@@ -145,7 +117,7 @@ export class CallAudio {
       window.addEventListener('pointerdown', resume, { once: true, capture: true });
       void context.resume();
     }
-    await Promise.all([context.audioWorklet.addModule(playbackWorkletUrl), context.audioWorklet.addModule(captureWorkletUrl)]);
+    await Promise.all([playbackWorkletUrl, captureWorkletUrl, voiceCaptureWorkletUrl].map((url) => context.audioWorklet.addModule(url)));
     const volume = context.createGain();
     volume.gain.value = this.volumeLevel;
     volume.connect(context.destination);
@@ -157,6 +129,15 @@ export class CallAudio {
     playback.connect(volume);
     return { context, volume, playback };
   }
+}
+
+/** The call's capture worklet on the shared microphone: 8 kHz Int16 frames of 20 ms for the door. */
+function callCaptureTap(onFrame: (samples: Int16Array) => void): MicrophoneTap {
+  return workletTap<CaptureFrame>(
+    CAPTURE_PROCESSOR,
+    (frame) => onFrame(frame.samples),
+    (active) => (audioStats.microphoneActive = active),
+  );
 }
 
 /**

@@ -1,13 +1,14 @@
 // The media side of the call the host reports: routes the media channel's frames (only those of the
-// current call's mediaTag; anything else is stale), and decides from PanelState.call alone what
+// current call's mediaTag; anything else is stale; the panel's own speech goes to the voice), and
+// decides from PanelState.call alone what
 // sounds: the ringtone while a call rings, the far end once answered, the microphone only in an
 // answered call that is not a monitor. Lives for the page, not for a view: switching views must
 // not cut the sound. A reloaded page lands in the same place because the host's state decides.
-import { decodeMediaFrame, encodeMediaFrame, MediaFrameError, SNAPSHOT_MAX_CHARS, type Call, type VideoFrameMessage } from '@contract';
+import { decodeMediaFrame, encodeMediaFrame, MediaFrameError, SNAPSHOT_MAX_CHARS, type Call, type PcmFrameMessage, type VideoFrameMessage } from '@contract';
 import { inject, ref, watch, type InjectionKey, type Ref } from 'vue';
 import { HostRequestError, type ScreenBridge } from '../host';
 import type { PanelStore } from '../state/panel-store';
-import { CallAudio } from './call-audio';
+import type { CallAudio } from './call-audio';
 
 export interface CallMedia {
   /** 0..1, remembered across reloads. */
@@ -15,6 +16,8 @@ export interface CallMedia {
   setVolume(level: number): void;
   /** Video frames of the call with this mediaTag; returns an unsubscribe function. */
   onVideo(mediaTag: number, listener: (frame: VideoFrameMessage) => void): () => void;
+  /** The panel's own speech ('speech' frames, whatever the call); returns an unsubscribe function. */
+  onSpeech(listener: (frame: PcmFrameMessage) => void): () => void;
   /** Store a still of the door's picture with the call, once per call (reloads included). */
   snapshot(callId: string, canvas: HTMLCanvasElement): void;
 }
@@ -44,11 +47,11 @@ const VOLUME_KEY = 'lintel.volume';
 const SNAPSHOTS_KEY = 'lintel.snapshotsSent';
 const SNAPSHOT_MAX_WIDTH = 640;
 
-export function createCallMedia(bridge: ScreenBridge, store: PanelStore): CallMedia {
-  const audio = new CallAudio();
+export function createCallMedia(bridge: ScreenBridge, store: PanelStore, audio: CallAudio): CallMedia {
   const volume = ref(readVolume());
   audio.setVolume(volume.value);
   const videoListeners = new Set<{ mediaTag: number; listener: (frame: VideoFrameMessage) => void }>();
+  const speechListeners = new Set<(frame: PcmFrameMessage) => void>();
   let call: Call | null = null;
   let plan = soundPlan(null);
   const snapshotsSent = new Set<string>(readList(SNAPSHOTS_KEY));
@@ -59,6 +62,11 @@ export function createCallMedia(bridge: ScreenBridge, store: PanelStore): CallMe
       frame = decodeMediaFrame(buffer);
     } catch (error) {
       if (error instanceof MediaFrameError) console.warn('dropped a malformed media frame', error.message);
+      return;
+    }
+    // Speech is tagged with the utterance, not the call (the panel speaks without one too).
+    if (frame.kind === 'speech') {
+      for (const listener of speechListeners) listener(frame);
       return;
     }
     if (!call || frame.mediaTag !== call.mediaTag) return;
@@ -102,6 +110,10 @@ export function createCallMedia(bridge: ScreenBridge, store: PanelStore): CallMe
       const entry = { mediaTag, listener };
       videoListeners.add(entry);
       return () => videoListeners.delete(entry);
+    },
+    onSpeech(listener) {
+      speechListeners.add(listener);
+      return () => speechListeners.delete(listener);
     },
     snapshot(callId, canvas) {
       if (snapshotsSent.has(callId)) return;

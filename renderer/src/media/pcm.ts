@@ -1,11 +1,16 @@
-// The call's audio arithmetic, shared by the two AudioWorklets: the far end's 8 kHz PCM played at
-// the AudioContext's rate through a small jitter buffer, and the microphone brought down to 8 kHz
-// Int16 frames of 20 ms for the host. Pure code (no DOM, no worklet globals) so it is unit-tested
+// The panel's audio arithmetic, shared by the AudioWorklets: the far end's 8 kHz PCM played at
+// the AudioContext's rate through a small jitter buffer, the microphone brought down to 8 kHz
+// Int16 frames of 20 ms for the host, and the same microphone brought down to 16 kHz Float32
+// frames for the speech recognizer. Pure code (no DOM, no worklet globals) so it is unit-tested
 // under Node and bundled into each worklet.
 
 export const PCM_RATE = 8000;
 /** 20 ms at 8 kHz: one G.711 packet, one microphone frame on the media channel. */
 export const FRAME_SAMPLES = 160;
+/** What Vosk's Mandarin models are trained on. */
+export const VOICE_RATE = 16000;
+/** 20 ms at 16 kHz: small enough that speaking over the panel stops it without a noticeable lag. */
+export const VOICE_FRAME_SAMPLES = 320;
 
 // ---------------------------------------------------------------- worklet messages
 
@@ -18,6 +23,16 @@ export interface PlaybackReport {
 export interface CaptureFrame {
   type: 'frame';
   samples: Int16Array;
+}
+/** A recognizer frame from the voice worklet. */
+export interface VoiceFrame {
+  type: 'voice';
+  /** VOICE_FRAME_SAMPLES mono samples at VOICE_RATE, -1..1. */
+  samples: Float32Array;
+  /** The AudioContext time just after the frame's last input sample (its currentTime + quantum). */
+  endTime: number;
+  /** The rate the worklet resampled from (the AudioContext's). */
+  inputRate: number;
 }
 
 // ---------------------------------------------------------------- playback
@@ -111,12 +126,19 @@ export class JitterBuffer {
 
 const HISTORY = 512; // input samples kept for the filter: > taps at any rate up to 192 kHz
 
+export interface ResamplerOptions {
+  outputRate: number;
+  /** The low-pass cutoff, a little under half the output rate. */
+  cutoffHz: number;
+  frameSamples: number;
+}
+
 /**
- * The microphone (at the AudioContext's rate) to 8 kHz Int16 frames of FRAME_SAMPLES. A windowed-
- * sinc low-pass at 3.6 kHz comes first: plain decimation would fold everything above 4 kHz (hiss,
- * sibilants) back into the voice band.
+ * The microphone (at the AudioContext's rate) down to `outputRate`, in frames of `frameSamples`
+ * floats. A windowed-sinc low-pass comes first: plain decimation would fold everything above half
+ * the output rate (hiss, sibilants) back into the band the listener or the recognizer uses.
  */
-export class Downsampler {
+export class Resampler {
   private readonly taps: Float32Array;
   private readonly history = new Float32Array(HISTORY);
   private readonly ratio: number;
@@ -124,15 +146,17 @@ export class Downsampler {
   private seen = 0;
   /** Input position (in samples since the start) of the next output sample. */
   private next = 0;
-  private frame = new Int16Array(FRAME_SAMPLES);
+  private frame: Float32Array;
   private filled = 0;
 
   constructor(
     inputRate: number,
-    private readonly onFrame: (samples: Int16Array) => void,
+    private readonly o: ResamplerOptions,
+    private readonly onFrame: (samples: Float32Array) => void,
   ) {
-    this.ratio = inputRate / PCM_RATE;
-    this.taps = lowPass(3600 / inputRate, Math.min(HISTORY - 8, Math.round(this.ratio * 8) | 1));
+    this.ratio = inputRate / o.outputRate;
+    this.taps = lowPass(o.cutoffHz / inputRate, Math.min(HISTORY - 8, Math.round(this.ratio * 8) | 1));
+    this.frame = new Float32Array(o.frameSamples);
   }
 
   push(input: Float32Array): void {
@@ -144,11 +168,10 @@ export class Downsampler {
         const i0 = Math.floor(this.next);
         const frac = this.next - i0;
         const a = this.filterAt(i0);
-        const y = a + (this.filterAt(i0 + 1) - a) * frac;
-        this.frame[this.filled++] = Math.max(-32768, Math.min(32767, Math.round(y * 32768)));
-        if (this.filled === FRAME_SAMPLES) {
+        this.frame[this.filled++] = a + (this.filterAt(i0 + 1) - a) * frac;
+        if (this.filled === this.o.frameSamples) {
           this.onFrame(this.frame);
-          this.frame = new Int16Array(FRAME_SAMPLES);
+          this.frame = new Float32Array(this.o.frameSamples);
           this.filled = 0;
         }
         this.next += this.ratio;
@@ -166,6 +189,26 @@ export class Downsampler {
     }
     return sum;
   }
+}
+
+/** The microphone to 8 kHz Int16 frames of FRAME_SAMPLES for the call, low-passed at 3.6 kHz. */
+export class Downsampler {
+  private readonly resampler: Resampler;
+
+  constructor(inputRate: number, onFrame: (samples: Int16Array) => void) {
+    this.resampler = new Resampler(inputRate, { outputRate: PCM_RATE, cutoffHz: 3600, frameSamples: FRAME_SAMPLES }, (frame) =>
+      onFrame(Int16Array.from(frame, (y) => Math.max(-32768, Math.min(32767, Math.round(y * 32768))))),
+    );
+  }
+
+  push(input: Float32Array): void {
+    this.resampler.push(input);
+  }
+}
+
+/** The microphone to 16 kHz Float32 frames for the recognizer, low-passed at 7.2 kHz. */
+export function voiceResampler(inputRate: number, onFrame: (samples: Float32Array) => void): Resampler {
+  return new Resampler(inputRate, { outputRate: VOICE_RATE, cutoffHz: 7200, frameSamples: VOICE_FRAME_SAMPLES }, onFrame);
 }
 
 /** Blackman-windowed sinc low-pass, cutoff as a fraction of the sample rate, unity gain at DC. */

@@ -8,6 +8,8 @@ export interface ProcessorBase {
 
 export interface WorkletScope {
   readonly sampleRate: number;
+  /** The AudioContext time of the quantum being processed (seconds). */
+  readonly currentTime: number;
   readonly AudioWorkletProcessor: new () => ProcessorBase;
   registerProcessor(name: string, processor: new () => ProcessorBase & { process(inputs: Float32Array[][], outputs: Float32Array[][]): boolean }): void;
 }
@@ -17,3 +19,4 @@ export const worklet = globalThis as unknown as WorkletScope;
 /** Processor names, shared by the worklets (which register them) and the page (which creates nodes). */
 export const PLAYBACK_PROCESSOR = 'lintel-playback';
 export const CAPTURE_PROCESSOR = 'lintel-capture';
+export const VOICE_CAPTURE_PROCESSOR = 'lintel-voice-capture';

@@ -1,4 +1,7 @@
+// What the screen needs of a speech recognizer, and the scripted one (pure: no DOM, unit-tested).
+// vosk-browser's is in vosk.ts.
 import type { VoiceContext } from '@contract';
+import { VOICE_RATE } from '../media/pcm';
 
 /** A final result: the sentence and how sure the recognizer is (0..1). */
 export interface Heard {
@@ -22,7 +25,18 @@ export interface Recognizer {
   close(): void;
 }
 
-export const RECOGNIZER_RATE = 16000;
+export const RECOGNIZER_RATE = VOICE_RATE;
+
+/**
+ * What is left of a result once Vosk's "[unk]" (whatever the grammar does not cover: the TV, a
+ * cough) is taken out; empty when nothing is, and then there is nothing to show or send.
+ */
+export function meaningfulText(text: string): string {
+  return text
+    .replace(/\[unk\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 export class RecognizerLoadError extends Error {
   constructor(
@@ -35,7 +49,7 @@ export class RecognizerLoadError extends Error {
 }
 
 /** A tiny typed event list, so both recognizers share listener bookkeeping. */
-class Listeners<T> {
+export class Listeners<T> {
   private readonly set = new Set<(value: T) => void>();
   add(listener: (value: T) => void): () => void {
     this.set.add(listener);
@@ -79,90 +93,9 @@ export class ScriptedRecognizer implements Recognizer {
     this.partials.emit(text);
     this.results.emit({ text, confidence });
   }
+  /** Pretend the resident is still speaking: a partial result only. */
+  hearPartial(text: string): void {
+    this.partials.emit(text);
+  }
   close(): void {}
-}
-
-interface VoskModule {
-  Model: new (url: string, logLevel?: number) => VoskModel;
-}
-interface VoskModel {
-  on(event: 'load' | 'error', listener: (message: { event: string; result?: boolean; error?: string }) => void): void;
-  KaldiRecognizer: new (sampleRate: number, grammar?: string) => VoskKaldi;
-  terminate(): void;
-}
-interface VoskKaldi {
-  on(event: 'result' | 'partialresult', listener: (message: { result: { text?: string; partial?: string; result?: { conf: number }[] } }) => void): void;
-  acceptWaveformFloat(buffer: Float32Array, sampleRate: number): void;
-  remove(): void;
-}
-
-/**
- * vosk-browser: Kaldi in WASM, in its own Worker (a blob: worker, allowed by the CSP's
- * worker-src). `createModel()` never rejects when the model is bad, so the model is built with
- * `new Model()` and its 'load' / 'error' events raced against a timeout.
- */
-export async function loadVoskRecognizer(modelUrl: string, timeoutMs = 10_000): Promise<Recognizer> {
-  const vosk = (await import('vosk-browser')) as unknown as VoskModule;
-  // The worker is a blob: URL, against which a relative URL would not resolve.
-  const model = new vosk.Model(new URL(modelUrl, location.href).href, -1);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      model.terminate();
-      reject(new RecognizerLoadError('failed', `语音模型在 ${timeoutMs / 1000} 秒内未能加载`));
-    }, timeoutMs);
-    model.on('load', (m) => {
-      clearTimeout(timer);
-      if (m.result) resolve();
-      else {
-        model.terminate();
-        reject(new RecognizerLoadError('failed', 'the model did not load (vosk reported failure)'));
-      }
-    });
-    model.on('error', (m) => {
-      clearTimeout(timer);
-      model.terminate();
-      reject(new RecognizerLoadError('failed', m.error ?? 'the model did not load'));
-    });
-  });
-  return new VoskRecognizer(model);
-}
-
-class VoskRecognizer implements Recognizer {
-  readonly kind = 'vosk';
-  private kaldi: VoskKaldi | null = null;
-  private readonly partials = new Listeners<string>();
-  private readonly results = new Listeners<Heard>();
-
-  constructor(private readonly model: VoskModel) {}
-
-  setGrammar(_context: VoiceContext, phrases: readonly string[]): void {
-    // A recognizer's grammar is fixed at creation: switching context means a new recognizer.
-    this.kaldi?.remove();
-    const kaldi = new this.model.KaldiRecognizer(RECOGNIZER_RATE, JSON.stringify(phrases));
-    kaldi.on('partialresult', (m) => {
-      if (m.result.partial) this.partials.emit(m.result.partial);
-    });
-    kaldi.on('result', (m) => {
-      const text = m.result.text ?? '';
-      if (!text) return;
-      const words = m.result.result ?? [];
-      // The sentence is as sure as its least sure word.
-      const confidence = words.length ? Math.min(...words.map((w) => w.conf)) : 0;
-      this.results.emit({ text, confidence });
-    });
-    this.kaldi = kaldi;
-  }
-  acceptAudio(samples: Float32Array): void {
-    this.kaldi?.acceptWaveformFloat(samples, RECOGNIZER_RATE);
-  }
-  onPartial(listener: (text: string) => void): () => void {
-    return this.partials.add(listener);
-  }
-  onResult(listener: (heard: Heard) => void): () => void {
-    return this.results.add(listener);
-  }
-  close(): void {
-    this.kaldi?.remove();
-    this.model.terminate();
-  }
 }

@@ -28,13 +28,18 @@ afterAll(async () => {
 describe('the voice model for the screen', () => {
   it("is served as a gzipped tar of the model directory", async () => {
     const g = await panel.host.api['voice.grammar']({ context: 'home' });
-    expect(g.modelUrl).toBe('/model/vosk-model.tar.gz');
+    // Versioned, so the screen's cache of the unpacked model follows the installed copy.
+    expect(g.modelUrl).toMatch(/^\/model\/vosk-model\.tar\.gz\?v=[0-9a-f]{16}$/);
     const res = await fetch(new URL(g.modelUrl!, panel.url));
     expect(res.status).toBe(200);
     const tar = gunzipSync(Buffer.from(await res.arrayBuffer()));
     // ustar headers: file names at offset 0 of each 512-byte header block.
     expect(tar.includes(Buffer.from('vosk-model-small-cn-0.22-corrupt/am/final.mdl'))).toBe(true);
     expect(tar.includes(Buffer.from('vosk-model-small-cn-0.22-corrupt/graph/HCLr.fst'))).toBe(true);
+    // The installed copy is read-only; the archive's entries are owner-writable all the same, or
+    // vosk-browser could not finish unpacking it (ustar mode: 8 octal digits at offset 100).
+    const mode = parseInt(tar.subarray(100, 107).toString('latin1'), 8);
+    expect(mode & 0o200).toBe(0o200);
   });
 
   it("the screen's report of a model that fails to load shows on the panel and in lintel status", async () => {
