@@ -415,6 +415,8 @@ export const hostRequests = {
   },
   /** The resident's touch answer to a voice confirmation (e.g. 开门 without the wake word). */
   'voice.confirm': { params: z.object({ id: z.string(), accept: z.boolean() }).strict(), result: ok },
+  /** 播放 by touch: the panel reads the notice aloud (as the voice's 播放 does) and marks it read. */
+  'notices.play': { params: z.object({ messageId: z.number().int() }).strict(), result: ok },
   /** Stop the panel's speech (the resident spoke over it, or tapped). */
   'voice.stopSpeaking': { params: empty, result: ok },
   /** What the screen's recognizer found when it loaded the model. */

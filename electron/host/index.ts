@@ -240,6 +240,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await voice.confirm(id, accept);
       return { ok: true };
     },
+    'notices.play': async ({ messageId }) => {
+      await voice.playNotice(messageId);
+      return { ok: true };
+    },
     'voice.stopSpeaking': async () => {
       voice.stopSpeaking();
       return { ok: true };

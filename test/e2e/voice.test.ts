@@ -176,6 +176,9 @@ describe('voice on a panel without a model: the debug panel, the microphone, the
     await expect(page.getByTestId('voice-bar').getAttribute('data-phase')).resolves.toBe('done');
     await saveScreenshot(page, 'voice-bar');
 
+    // 门已打开 is spoken too: let it finish before counting what 挂断 makes the panel say.
+    await waitForState(rig.panel.host, (s) => s.voice.speaking === null, 5000);
+    await waitForVoice(page, (s) => s.playback.playingTag === null, 5000, 'the last sentence played');
     const before = (await voiceStatsOf(page)).playback;
     await say(page, '挂断');
     await doorCall.waitFor('ended', 3000);

@@ -19,8 +19,8 @@ import { openStore, keyFileCipher } from '../../electron/host/store/index.js';
 import { SystemActionsRepo } from '../../electron/host/store/system-actions.js';
 import { DESK_ONLY, FieldDevices, TALK_NOT_SPECIFIED } from '../../electron/host/systems/index.js';
 import { AKUVOX_DEMO, IOT_VIDEO_DEMO, ISDP_DEMO, PROPERTY_OFFICE, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { childElements, parseXml, textOf, type XmlElement } from '../sandbox/isdp/xml.js';
 import { bindFromApp } from '../support/bind.js';
+import { readRemoteInvite } from '../support/isdp.js';
 import { waitForState } from '../support/panel.js';
 import { decodeQrFromPng } from '../support/qr.js';
 import { tempDir } from '../support/temp.js';
@@ -198,15 +198,15 @@ describe('the property desk calling ISDP field devices', () => {
     expect(out).toEqual({ ok: true, message: '已呼叫巡逻岗', device: { id: 'aqm0523', name: '巡逻岗' }, choices: [] });
     const [received] = sandbox.systems.isdpMessages();
     expect(received).toMatchObject({ stateCode: '0', to: ISDP_DEMO.devices[0].chatJid });
-    const { declaration, root } = parseXml(received?.message ?? '');
-    expect(declaration).toEqual({ version: '1.0', encoding: 'UTF-8' });
-    expect(root.attrs).toMatchObject({ to: ISDP_DEMO.devices[0].chatJid, type: 'chat' });
-    const el = (parent: XmlElement, name: string): XmlElement => childElements(parent).find((c) => c.name === name) ?? parent;
-    expect(textOf(el(root, 'subject'))).toBe('qc-intellect-equip-remote-invite');
-    const props = el(root, 'properties');
-    expect(props.attrs['xmlns']).toBe(`http://${ISDP_DEMO.xmppDomain}/xmlns/xmpp/properties`);
-    expect(textOf(el(props, 'directives_type'))).toBe('qc-intellect-equip-remote-invite');
-    expect(JSON.parse(textOf(el(props, 'directives_attrs')))).toEqual({
+    const invite = readRemoteInvite(received?.message ?? '');
+    expect(invite).toMatchObject({
+      declaration: { version: '1.0', encoding: 'UTF-8' },
+      attrs: { to: ISDP_DEMO.devices[0].chatJid, type: 'chat' },
+      subject: 'qc-intellect-equip-remote-invite',
+      propertiesXmlns: `http://${ISDP_DEMO.xmppDomain}/xmlns/xmpp/properties`,
+      directivesType: 'qc-intellect-equip-remote-invite',
+    });
+    expect(invite.directivesAttrs).toEqual({
       userId: 864711, userName: HOSTILE_NAME, userNo: 'No.<1>&"2"', tenantId: 886, deviceId: 'aqm0523', isdpDeviceId: 'aqm0523--1',
     });
     // The raw text carries the name escaped, never as markup.

@@ -29,6 +29,8 @@ export interface TestPanelOptions {
   endedCallLingerMs?: number;
   voice?: HostOptions['voice'];
   communityTiming?: HostOptions['communityTiming'];
+  /** The other systems (Akuvox, ISDP, cameras) the panel serves, e.g. `sandbox.systems.hostSettings()`. */
+  systems?: HostOptions['systems'];
   /** Extra LINTEL_* settings (desk number, monitor door…). */
   env?: Record<string, string>;
 }
@@ -47,6 +49,7 @@ export async function startPanel(o: TestPanelOptions): Promise<TestPanel> {
     ...(o.endedCallLingerMs !== undefined ? { endedCallLingerMs: o.endedCallLingerMs } : {}),
     ...(o.voice ? { voice: o.voice } : {}),
     ...(o.communityTiming ? { communityTiming: o.communityTiming } : {}),
+    ...(o.systems ? { systems: o.systems } : {}),
   });
   const screen = await startScreenServer({ host, rendererDir: RENDERER_DIR, port: o.port ?? 0, logger: silentLogger() });
   return {

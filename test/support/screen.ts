@@ -1,6 +1,7 @@
 // Waiting on what the resident sees, by test id, with Playwright's own auto-waiting.
 import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 
 export async function waitForText(page: Page, testId: string, text: string, timeoutMs: number): Promise<void> {
   await page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
@@ -20,4 +21,24 @@ export function screenshotSettings(): { dir: string | undefined; viewport: { wid
   if (dir) mkdirSync(dir, { recursive: true });
   const [width, height] = (process.env['LINTEL_SCREENSHOT_VIEWPORT'] ?? '1280x800').split('x').map(Number);
   return { dir, viewport: { width: width ?? 1280, height: height ?? 800 } };
+}
+
+// ---- the screen of a panel, as the community and desk tests open it
+
+const { dir: SCREENSHOT_DIR, viewport: SCREEN_VIEWPORT_SETTING } = screenshotSettings();
+export const SCREEN_VIEWPORT = SCREEN_VIEWPORT_SETTING;
+
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOT_DIR) return;
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** A new page on the panel's screen, at home; page errors are printed, a stuck step fails in 5 s. */
+export async function openHome(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: SCREEN_VIEWPORT });
+  page.setDefaultTimeout(5000);
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  await page.goto(url);
+  await waitForVisible(page, 'home-view', 10_000);
+  return page;
 }

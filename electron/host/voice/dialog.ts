@@ -369,10 +369,15 @@ export class VoiceDialog {
     return `有${choices.length}个${what === 'door' ? '门' : '电梯'}：${list}。请说第几个`;
   }
 
-  /** Reads the alert's notice (or the newest unread, else the newest) aloud: title, then text. */
-  private async playNotice(): Promise<string | null> {
+  /** 播放 by touch (the alert's button): read this notice aloud. */
+  async playNoticeById(messageId: number): Promise<void> {
+    await this.playNotice(messageId);
+  }
+
+  /** Reads a notice aloud (the given one, the alert's, the newest unread, else the newest): title, then text. */
+  private async playNotice(messageId?: number): Promise<string | null> {
     const api = this.community();
-    let id = this.o.actions.noticeAlert?.()?.messageId ?? null;
+    let id = messageId ?? this.o.actions.noticeAlert?.()?.messageId ?? null;
     if (id === null) {
       const { notices } = await api['notices.list']({ limit: 50 });
       id = (notices.find((n) => !n.read) ?? [...notices].sort((a, b) => b.publishedAt - a.publishedAt)[0])?.messageId ?? null;

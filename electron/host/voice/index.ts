@@ -38,6 +38,7 @@ export interface VoiceService {
   heard(text: string, confidence: number, context: VoiceContext): Promise<HeardOutcome>;
   confirm(id: string, accept: boolean): Promise<void>;
   speak(text: string): number;
+  playNotice(messageId: number): Promise<void>;
   stopSpeaking(): void;
   reportModel(status: 'loading' | 'ready' | 'missing' | 'failed', detail: string): void;
   close(): void;
@@ -64,6 +65,8 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
   }
   const tts = new Tts({ logger: o.logger, sampleRate: MEDIA_SPEECH_RATE });
   let speechId = 0;
+  // Speech is synthesised in a child process: one may finish after the host closed (and its store with it).
+  let closed = false;
   const dialog = new VoiceDialog({
     ...o.dialog,
     actions: o.actions,
@@ -86,16 +89,16 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
     tts.synthesize(text).then(
       (speech) => {
         // Spoken over already (stopSpeaking) or superseded by a newer sentence: drop it.
-        if (dialog.state.speaking?.id !== id) return;
+        if (closed || dialog.state.speaking?.id !== id) return;
         o.emitFrame(encodeMediaFrame({ kind: 'speech', mediaTag: id, timestamp: 0, receivedAt: Date.now(), samples: speech.samples }));
         const ms = (speech.samples.length / speech.sampleRate) * 1000;
         setTimeout(() => {
-          if (dialog.state.speaking?.id === id) dialog.setSpeaking(null);
+          if (!closed && dialog.state.speaking?.id === id) dialog.setSpeaking(null);
         }, ms + 300).unref?.();
       },
       (e: unknown) => {
         o.logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'voice: not spoken');
-        if (dialog.state.speaking?.id === id) dialog.setSpeaking(null);
+        if (!closed && dialog.state.speaking?.id === id) dialog.setSpeaking(null);
       },
     );
     return id;
@@ -110,6 +113,7 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
     heard: (text, confidence, context) => dialog.heard(text, confidence, context),
     confirm: (id, accept) => dialog.confirm(id, accept),
     speak,
+    playNotice: (messageId) => dialog.playNoticeById(messageId),
     stopSpeaking: () => dialog.setSpeaking(null),
     reportModel(status, detail) {
       const message = status === 'missing' ? MODEL_MESSAGES.missing : status === 'failed' ? MODEL_MESSAGES.failed : null;
@@ -122,6 +126,9 @@ export async function createVoiceService(o: VoiceServiceOptions): Promise<VoiceS
         o.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'voice: cannot record the model status');
       }
     },
-    close: () => dialog.close(),
+    close: () => {
+      closed = true;
+      dialog.close();
+    },
   };
 }

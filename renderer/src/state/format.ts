@@ -47,3 +47,8 @@ export function formatDuration(ms: number): string {
   const seconds = total % 60;
   return minutes === 0 ? `${seconds}秒` : `${minutes}分${String(seconds).padStart(2, '0')}秒`;
 }
+
+/** A floor as residents say it: "12" → "12层", "-1" → "地下1层". */
+export function floorLabel(floor: string): string {
+  return floor.startsWith('-') ? `地下${floor.slice(1)}层` : `${floor}层`;
+}
