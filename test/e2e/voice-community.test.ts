@@ -1,7 +1,8 @@
 // Voice for notices and the elevator, end to end in Chromium with the scripted recognizer (typed
 // into the screen's 语音调试 panel, heard on the real pipeline): a new notice's alert + 播放 → the
 // panel speaks the notice (played on the screen), 停止播放 stops it; 帮我呼叫电梯 the first time →
-// floor setup, 我住十二楼 → stored, 第一个 of two elevators → the call goes out with startFloor 12.
+// floor setup, 我住十二楼 → stored, 第一个 of two elevators → the call goes out with startFloor 12;
+// 你好门楣开门 at home → the panel names the doors → 第二个 → that door opens.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +72,18 @@ describe('voice for notices and the elevator, on the screen', () => {
     await waitForState(panel.host, (s) => s.elevator !== null, 5000);
     expect(sandbox.console.elevatorEvents()[0]?.detail).toMatchObject({ api: 'elevator/call', startFloor: '12' });
     await waitForState(panel.host, (s) => s.elevator?.arrived === true, 10_000);
+  }, 30_000);
+
+  it('你好门楣开门 at home: the panel names the doors of the house; 第二个 opens that one (the sandbox sees it)', async () => {
+    await waitForGrammar(page, 'home');
+    const before = sandbox.console.doorEvents().length;
+    await say(page, '你好门楣，开门');
+    await waitForGrammar(page, 'choosing');
+    expect(panel.host.state().voice.message).toMatch(/第一个.*第二个/);
+    await say(page, '第二个');
+    await waitForGrammar(page, 'home');
+    const opened = sandbox.console.doorEvents().slice(before);
+    expect(opened).toHaveLength(1);
+    expect(panel.host.state().voice).toMatchObject({ phase: 'done', message: expect.stringContaining('已打开') });
   }, 30_000);
 });
