@@ -183,6 +183,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       farEndSpeechAt: () => calls.farEndSpeechAt(),
       community: () => community?.api ?? null,
       noticeAlert: () => community?.notices.alert ?? null,
+      akuvox: () => (systems.state().akuvox ? systems.api : null),
     },
   });
 

@@ -18,6 +18,7 @@ import { readRemoteInvite } from '../support/isdp.js';
 import type { TestPanel } from '../support/panel.js';
 import { decodeQrFromPng } from '../support/qr.js';
 import { openHome, saveScreenshot, waitForText, waitForVisible } from '../support/screen.js';
+import { openDebugPanel, say, waitForGrammar } from '../support/voice-screen.js';
 
 let sandbox: Sandbox;
 let resident: TestPanel;
@@ -120,6 +121,23 @@ describe('an Akuvox residence on the resident\'s screen', () => {
     await saveScreenshot(page, 'cameras');
     await page.getByTestId('close-cameras').click();
   });
+
+  it('by voice: 你好门楣，开门 names every door this home can open (the community doors and the residence relays); 车库保险门 opens that relay', async () => {
+    await openDebugPanel(page);
+    await waitForGrammar(page, 'home');
+    const before = sandbox.systems.akuvoxOpens().length;
+    await say(page, '你好门楣，开门');
+    await waitForGrammar(page, 'choosing');
+    // The garage door itself was opened by touch a moment ago (one open per relay per 2 s): ask for its security relay.
+    expect(resident.host.state().voice.message).toContain(AKUVOX_DEMO.garage.securityRelayName);
+    await say(page, AKUVOX_DEMO.garage.securityRelayName);
+    await waitForGrammar(page, 'home');
+    await waitForText(page, 'voice-bar-message', '已打开', 5000);
+    const opens = sandbox.systems.akuvoxOpens();
+    expect(opens).toHaveLength(before + 1);
+    expect(opens[0]).toMatchObject({ residenceId: AKUVOX_DEMO.residenceId, mac: AKUVOX_DEMO.garage.mac, relayId: AKUVOX_DEMO.garage.securityRelayId, ok: true });
+  });
+
 });
 
 describe('ISDP field devices on the property desk\'s screen', () => {

@@ -32,17 +32,27 @@ export interface VoiceActions {
   community?: () => CommunityVoiceApi | null;
   /** The "有新公告" alert on screen, if any. */
   noticeAlert?: () => NoticeAlert | null;
+  /** The Akuvox residence's relays, when the panel is configured for one (issue 7). */
+  akuvox?: () => AkuvoxVoiceApi | null;
 }
+
+export type AkuvoxVoiceApi = Pick<HostApi, 'akuvox.devices' | 'akuvox.openRelay'>;
 
 export type CommunityVoiceApi = Pick<
   HostApi,
-  'notices.list' | 'notices.get' | 'notices.markRead' | 'notices.dismissAlert' | 'doors.open' | 'elevator.call' | 'elevator.floor.set'
+  'notices.list' | 'notices.get' | 'notices.markRead' | 'notices.dismissAlert' | 'doors.list' | 'doors.open' | 'elevator.call' | 'elevator.floor.set'
 >;
 
 /** A question the panel asked and waits to hear answered (its own dialog context). */
 type Pending =
   | { kind: 'floor'; elevatorId: string | undefined }
-  | { kind: 'choose'; what: 'door' | 'elevator'; choices: { iotId: string; name: string }[] };
+  | { kind: 'choose'; what: 'door' | 'elevator'; choices: Choice[] };
+
+/** One answer to "which one?": its name (as the cloud gave it) and what choosing it does. */
+interface Choice {
+  name: string;
+  act: () => Promise<string | null>;
+}
 
 export interface VoiceLogEntry {
   at: number;
@@ -102,6 +112,8 @@ export class VoiceDialog {
     model: { status: 'unknown', message: null },
   };
   private lastVoiceUnlockAt = -Infinity;
+  /** The recognizer's confidence in the sentence being acted on (kept with a relay open's evidence). */
+  private lastConfidence = 0;
   private pending: Pending | null = null;
   /** The utterance reading a notice aloud: while it plays, the context is noticePlaying. */
   private noticeSpeechId: number | null = null;
@@ -173,6 +185,7 @@ export class VoiceDialog {
   /** A final recognition result. `heardIn` is the context the screen's grammar was for. */
   async heard(text: string, confidence: number, heardIn: VoiceContext): Promise<HeardOutcome> {
     const context = this.context();
+    this.lastConfidence = confidence;
     const base = { at: this.now(), text, confidence, context };
     const finish = (outcome: HeardOutcome, wakeWord: boolean, detail: string | null = null): HeardOutcome => {
       try {
@@ -328,7 +341,7 @@ export class VoiceDialog {
         const chosen = r.slots.name !== undefined ? pending.choices.find((c) => c.name === r.slots.name) : r.slots.ordinal !== undefined ? pending.choices[r.slots.ordinal - 1] : undefined;
         if (!chosen) throw new UserFacingError('no-such-choice', `请说第一个到第${pending.choices.length}个`);
         this.pending = null;
-        return pending.what === 'door' ? this.openHomeDoor(chosen.iotId) : this.callElevator(chosen.iotId);
+        return chosen.act();
       }
       default:
         throw new UserFacingError('not-yet', '这项功能还不能用语音操作');
@@ -341,11 +354,39 @@ export class VoiceDialog {
     return api;
   }
 
+  /**
+   * 开门 at home: every door this panel may open, the community's (cloud open) and an Akuvox
+   * residence's relays alike. One is opened at once; several are named and the resident picks.
+   */
   private async openHomeDoor(iotId: string | undefined): Promise<string | null> {
-    const outcome = await this.community()['doors.open']({ ...(iotId ? { iotId } : {}), via: 'voice' });
-    if (outcome.status === 'opened') return outcome.message;
-    if (outcome.status === 'failed') throw new UserFacingError('door-failed', outcome.message);
-    return this.ask('door', outcome.choices);
+    const akuvox = this.o.actions.akuvox?.() ?? null;
+    if (iotId !== undefined || !akuvox) {
+      const outcome = await this.community()['doors.open']({ ...(iotId ? { iotId } : {}), via: 'voice' });
+      if (outcome.status === 'opened') return outcome.message;
+      if (outcome.status === 'failed') throw new UserFacingError('door-failed', outcome.message);
+      return this.ask('door', outcome.choices.map((d) => ({ name: d.name, act: () => this.openHomeDoor(d.iotId) })));
+    }
+    const community = this.o.actions.community?.() ?? null;
+    const doors: Choice[] = community
+      ? await community['doors.list']({}).then(
+          ({ doors: list }) => list.map((d) => ({ name: d.name, act: () => this.openHomeDoor(d.iotId) })),
+          () => [], // the cloud being down must not keep the residence's own relays shut
+        )
+      : [];
+    const relays: Choice[] = (await akuvox['akuvox.devices']({})).devices.flatMap((device) =>
+      device.relays.map((relay) => ({ name: relay.name, act: () => this.openRelay(akuvox, device.mac, relay.relayId) })),
+    );
+    const all = [...doors, ...relays];
+    if (all.length === 0) throw new UserFacingError('no-door', '没有可以打开的门');
+    if (all.length === 1) return all[0]!.act();
+    return this.ask('door', all);
+  }
+
+  private async openRelay(akuvox: AkuvoxVoiceApi, mac: string, relayId: string): Promise<string | null> {
+    const heard = this.current.heard;
+    const outcome = await akuvox['akuvox.openRelay']({ mac, relayId, via: 'voice', ...(heard ? { transcript: heard.slice(0, 200) } : {}), confidence: this.lastConfidence });
+    if (!outcome.ok) throw new UserFacingError('relay-failed', outcome.message);
+    return outcome.message;
   }
 
   private async callElevator(iotId: string | undefined): Promise<string | null> {
@@ -359,13 +400,13 @@ export class VoiceDialog {
         this.pending = { kind: 'floor', elevatorId: iotId };
         return outcome.suggested ? `请问您住几楼？比如“我住${outcome.suggested}楼”` : '请问您住几楼？';
       case 'choose':
-        return this.ask('elevator', outcome.choices);
+        return this.ask('elevator', outcome.choices.map((e) => ({ name: e.name, act: () => this.callElevator(e.iotId) })));
     }
   }
 
-  private ask(what: 'door' | 'elevator', choices: { iotId: string; name: string }[]): string {
-    this.pending = { kind: 'choose', what, choices: choices.map((c) => ({ iotId: c.iotId, name: c.name })) };
-    const list = choices.map((c, i) => `第${'一二三四五'[i] ?? i + 1}个${c.name}`).join('，');
+  private ask(what: 'door' | 'elevator', choices: Choice[]): string {
+    this.pending = { kind: 'choose', what, choices };
+    const list = choices.map((c, i) => `第${'一二三四五六七八九'[i] ?? i + 1}个${c.name}`).join('，');
     return `有${choices.length}个${what === 'door' ? '门' : '电梯'}：${list}。请说第几个`;
   }
 
