@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Host } from '../../electron/host/index.js';
 import { RIG_HOUSE, startCallRig, type CallRig } from '../support/call-rig.js';
-import { openCallScreen, waitForVideo } from '../support/call-screen.js';
+import { waitForVideo } from '../support/call-screen.js';
+import { openHome } from '../support/screen.js';
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { writeVoiceLikeWav } from '../support/fake-microphone.js';
 import { waitForState } from '../support/panel.js';
@@ -38,7 +39,7 @@ export async function benchHousePanels(runs: number): Promise<BenchResult[]> {
     const wav = writeVoiceLikeWav(join(tempDir('bench-house'), 'voice.wav'), 2);
     const [startedRig, chromium] = await Promise.all([startCallRig({ panels: 2, endedCallLingerMs: 60_000 }), launchChromium(callScreenArgs(wav))]);
     [rig, browser] = [startedRig, chromium];
-    panels = await Promise.all(rig.panels.map(async ({ panel, number }) => ({ host: panel.host, number, page: await openCallScreen(chromium, panel.url), inviteToFirstPaintMs: [] })));
+    panels = await Promise.all(rig.panels.map(async ({ panel, number }) => ({ host: panel.host, number, page: await openHome(chromium, panel.url), inviteToFirstPaintMs: [] })));
     for (let i = 0; i < runs; i++) {
       const ring = await rig.sandbox.doorStations!.ring(RIG_HOUSE);
       if (ring.calls.length !== panels.length) throw new Error(`bench: the door rang ${ring.calls.length} panels, not ${panels.length}`);

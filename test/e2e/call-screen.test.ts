@@ -13,12 +13,12 @@ import type { DoorCall } from '../sandbox/door-station/index.js';
 import type { Call } from '../../electron/contract/index.js';
 import { Baresip } from '../integration/calls/baresip.js';
 import { startCallRig, type CallRig } from '../support/call-rig.js';
-import { audioStatsOf, openCallScreen, pictureStats, videoStatsOf, waitForAudio, waitForVideo } from '../support/call-screen.js';
+import { audioStatsOf, pictureStats, videoStatsOf, waitForAudio, waitForVideo } from '../support/call-screen.js';
 import { expectLivePicture } from '../support/live-picture.js';
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { writeVoiceLikeWav } from '../support/fake-microphone.js';
 import { waitForState } from '../support/panel.js';
-import { screenshotSettings, waitForText, waitForVisible } from '../support/screen.js';
+import { openHome, screenshotSettings, waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
 
 const MIC_WAV = writeVoiceLikeWav(join(tempDir('call-screen'), 'voice.wav'));
@@ -32,7 +32,7 @@ async function saveScreenshot(page: Page, name: string): Promise<void> {
 const cspViolations: string[] = [];
 
 function openScreen(browser: Browser, url: string, beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
-  return openCallScreen(browser, url, { viewport: VIEWPORT, cspViolations, ...(beforeLoad ? { beforeLoad } : {}) });
+  return openHome(browser, url, { viewport: VIEWPORT, cspViolations, ...(beforeLoad ? { beforeLoad } : {}) });
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -13,12 +13,12 @@ import type { Host } from '../../electron/host/index.js';
 import type { DoorCall } from '../sandbox/door-station/index.js';
 import { until } from '../integration/calls/helpers.js';
 import { RIG_HOUSE, startCallRig, type CallRig } from '../support/call-rig.js';
-import { audioStatsOf, openCallScreen, videoStatsOf, waitForAudio, waitForVideo } from '../support/call-screen.js';
+import { audioStatsOf, videoStatsOf, waitForAudio, waitForVideo } from '../support/call-screen.js';
 import { expectLivePicture } from '../support/live-picture.js';
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { writeVoiceLikeWav } from '../support/fake-microphone.js';
 import { waitForState } from '../support/panel.js';
-import { waitForText, waitForVisible } from '../support/screen.js';
+import { openHome, waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
 
 const MIC_WAV = writeVoiceLikeWav(join(tempDir('house-panels'), 'voice.wav'));
@@ -47,7 +47,7 @@ describe('two panels of one house in Chromium (issue 8)', () => {
   beforeAll(async () => {
     [rig, browser] = await Promise.all([startCallRig({ panels: 2, endedCallLingerMs: 60_000 }), launchChromium(callScreenArgs(MIC_WAV))]);
     [a, b] = await Promise.all(
-      rig.panels.map(async ({ panel, number }) => ({ host: panel.host, number, page: await openCallScreen(browser, panel.url) })),
+      rig.panels.map(async ({ panel, number }) => ({ host: panel.host, number, page: await openHome(browser, panel.url) })),
     ) as [Screen, Screen];
   }, 60_000);
   afterAll(async () => {

@@ -19,7 +19,7 @@ import { voiceStatsOf, waitForAudio, waitForVoice } from '../support/call-screen
 import { callScreenArgs, launchChromium } from '../support/chromium.js';
 import { wavFileRms, writeSilentWav, writeVoiceLikeWav } from '../support/fake-microphone.js';
 import { waitForState } from '../support/panel.js';
-import { screenshotSettings, waitForText, waitForVisible } from '../support/screen.js';
+import { openHome, screenshotSettings, waitForText, waitForVisible } from '../support/screen.js';
 import { tempDir } from '../support/temp.js';
 import { openDebugPanel, recentVoiceLog, say, waitForGrammar } from '../support/voice-screen.js';
 
@@ -38,16 +38,8 @@ async function saveScreenshot(page: Page, name: string): Promise<void> {
 
 const cspViolations: string[] = [];
 
-async function openScreen(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
-  await page.goto(url);
-  await waitForVisible(page, 'home-view', 10_000);
-  return page;
+function openScreen(browser: Browser, url: string): Promise<Page> {
+  return openHome(browser, url, { viewport: VIEWPORT, cspViolations });
 }
 
 async function lintelStatus(dataDir: string, env: Record<string, string> = {}): Promise<{ model: { state: string; screenReport: { status: string; detail: string } | null } }> {

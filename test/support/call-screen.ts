@@ -1,37 +1,12 @@
-// The call screen as the tests and the bench see it: a page opened on a panel's screen, its own measurements (window[VIDEO_STATS_KEY],
+// The call screen as the tests and the bench see it: its own measurements (window[VIDEO_STATS_KEY],
 // window[AUDIO_STATS_KEY], window[VOICE_STATS_KEY], see renderer/src/media/stats.ts and
 // renderer/src/voice/stats.ts) and pixel checks on screenshots.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { AUDIO_STATS_KEY, VIDEO_STATS_KEY, type AudioStats, type VideoStats } from '../../renderer/src/media/stats.js';
 import { VOICE_STATS_KEY, type VoiceStats } from '../../renderer/src/voice/stats.js';
-import { waitForVisible } from './screen.js';
 
 export type { AudioStats, VideoStats, VoiceStats };
-
-export interface OpenCallScreenOptions {
-  /** Default 1280×800, the wall panel's screen. */
-  viewport?: { width: number; height: number };
-  /** Collects what the screen's CSP refused (the worklets must load from 'self', nothing may need eval). */
-  cspViolations?: string[];
-  /** Runs before the page loads (e.g. to route its media socket). */
-  beforeLoad?: (page: Page) => Promise<void>;
-}
-
-/** A new page on the panel's screen, once it shows the home view. */
-export async function openCallScreen(browser: Browser, url: string, o: OpenCallScreenOptions = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: o.viewport ?? { width: 1280, height: 800 } });
-  // A step that cannot happen fails in seconds, not at the test's timeout.
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) o.cspViolations?.push(m.text());
-  });
-  await o.beforeLoad?.(page);
-  await page.goto(url);
-  await waitForVisible(page, 'home-view', 10_000);
-  return page;
-}
 
 interface StatsKinds {
   [VIDEO_STATS_KEY]: VideoStats;

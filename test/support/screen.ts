@@ -33,11 +33,24 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
+export interface OpenScreenOptions {
+  /** Default SCREEN_VIEWPORT (1280×800 unless LINTEL_SCREENSHOT_VIEWPORT says otherwise). */
+  viewport?: { width: number; height: number };
+  /** Collects what the screen's CSP refused (the worklets must load from 'self', nothing may need eval). */
+  cspViolations?: string[];
+  /** Runs before the page loads (e.g. to route its media socket). */
+  beforeLoad?: (page: Page) => Promise<void>;
+}
+
 /** A new page on the panel's screen, at home; page errors are printed, a stuck step fails in 5 s. */
-export async function openHome(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: SCREEN_VIEWPORT });
+export async function openHome(browser: Browser, url: string, o: OpenScreenOptions = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: o.viewport ?? SCREEN_VIEWPORT });
   page.setDefaultTimeout(5000);
   page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) o.cspViolations?.push(m.text());
+  });
+  await o.beforeLoad?.(page);
   await page.goto(url);
   await waitForVisible(page, 'home-view', 10_000);
   return page;

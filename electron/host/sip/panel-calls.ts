@@ -15,7 +15,7 @@ import {
 import { UserFacingError } from '../errors.js';
 import type { Logger } from '../log/index.js';
 import type { StoredCall, Store } from '../store/index.js';
-import { ANSWERED_ELSEWHERE, CallError, type CallManager, type CallManagerEvents, type CallView, type UnlockResult } from './calls/index.js';
+import { ANSWERED_ELSEWHERE, CallError, DECLINED_BY_RESIDENT, type CallManager, type CallManagerEvents, type CallView, type UnlockResult } from './calls/index.js';
 
 export interface PanelCallsOptions {
   store: Store;
@@ -366,8 +366,6 @@ export class PanelCalls {
   }
 }
 
-const DECLINED = 'declined by resident';
-
 function historyEntry(c: StoredCall, hasSnapshot: boolean): CallHistoryEntry {
   const kind = (['door', 'monitor', 'desk', 'resident'] as const).find((k) => k === c.kind) ?? 'door';
   const view = { direction: c.direction, kind };
@@ -381,7 +379,7 @@ function historyEntry(c: StoredCall, hasSnapshot: boolean): CallHistoryEntry {
     endedAt: c.endedAt ?? null,
     // Answered on another panel of the house: the household took the call, nobody missed it.
     // The resident declining is a decision, not a missed call.
-    missed: c.direction === 'incoming' && c.answeredAt === undefined && c.state === 'ended' && c.endReason !== ANSWERED_ELSEWHERE && c.endReason !== DECLINED,
+    missed: c.direction === 'incoming' && c.answeredAt === undefined && c.state === 'ended' && c.endReason !== ANSWERED_ELSEWHERE && c.endReason !== DECLINED_BY_RESIDENT,
     endReason: c.state === 'ended' ? describeEnd(c.endReason, view) : null,
     hasSnapshot,
   };
@@ -392,7 +390,7 @@ export function describeEnd(hint: string | undefined, view: { direction: 'incomi
   const h = hint ?? '';
   if (h === 'remote hangup') return '对方已挂断';
   if (h === 'local hangup') return '通话已结束';
-  if (h === DECLINED) return '已拒接';
+  if (h === DECLINED_BY_RESIDENT) return '已拒接';
   if (h === 'canceled by caller') return '对方已取消呼叫';
   if (h === ANSWERED_ELSEWHERE) return '已在其他设备接听';
   if (h.startsWith('no answer within')) return '无人接听';

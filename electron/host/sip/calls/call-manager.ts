@@ -84,6 +84,9 @@ export class CallError extends Error {
   }
 }
 
+/** The end hint of a ringing call the resident declined (603): a decision, not a missed call. */
+export const DECLINED_BY_RESIDENT = 'declined by resident';
+
 /** The end hint of a ringing call another device of the house answered (RFC 3326 Reason in the CANCEL). */
 export const ANSWERED_ELSEWHERE = 'answered elsewhere';
 
@@ -336,7 +339,7 @@ export class CallManager {
     if (!(inv instanceof Invitation) || (rec.view.state !== 'ringing' && rec.view.state !== 'early')) {
       throw new CallError('bad-state', `无法拒接：通话状态为 ${rec.view.state}`);
     }
-    rec.endHint ??= 'declined by resident';
+    rec.endHint ??= DECLINED_BY_RESIDENT;
     await rec.progress;
     if (inv.state === SessionState.Initial || inv.state === SessionState.Establishing) {
       await inv.reject({ statusCode: 603, reasonPhrase: 'Decline' }).catch((e: unknown) => this.logger.warn({ err: e }, 'calls: 603 failed'));
@@ -350,7 +353,7 @@ export class CallManager {
     if (!rec || rec.view.state === 'ended') return;
     const s = rec.session;
     if (s instanceof Invitation && (rec.view.state === 'ringing' || rec.view.state === 'early')) {
-      rec.endHint ??= 'declined by resident';
+      rec.endHint ??= DECLINED_BY_RESIDENT;
       return this.reject(callId);
     }
     rec.endHint ??= 'local hangup';

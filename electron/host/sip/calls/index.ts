@@ -1,7 +1,7 @@
 // Calls for the panel: door calls with early media (183 + SDP), answer / reject / hangup, door
 // monitoring, calls to the property desk, and door unlock (SIP INFO JSON protocol, DTMF '*'
 // fallback), over a SipAccount and the media engine.
-export { ANSWERED_ELSEWHERE, CallManager, CallError, PANEL_USER_AGENT, classifyCaller, completedElsewhere } from './call-manager.js';
+export { ANSWERED_ELSEWHERE, DECLINED_BY_RESIDENT, CallManager, CallError, PANEL_USER_AGENT, classifyCaller, completedElsewhere } from './call-manager.js';
 export type { CallManagerOptions, MonitorOptions } from './call-manager.js';
 export { MediaSessionDescriptionHandler, MediaSdhRegistry } from './sdh.js';
 export {
