@@ -272,6 +272,8 @@ describe('unlock', () => {
       const r = await m.unlock(view.id, 'touch');
       expect(r).toMatchObject({ ok: true, confirmed: false, method: 'dtmf' });
       const end = await capture.waitFor((p) => p.eventId === 10 && p.end === true, 3000, "the end of event 10 ('*')");
+      // The end packet goes three times, 20 ms apart: let tshark report all three before counting.
+      await until(() => capture.packets.filter((p) => p.eventId === 10 && p.end).length >= 3 || undefined, 3000, 'the three end packets');
       expect(end.payloadType).toBe(eventPt);
       const events = capture.packets.filter((p) => p.eventId !== undefined);
       // Start, updates and the end packet sent three times (RFC 4733 2.5.1.4); nothing but '*'.
